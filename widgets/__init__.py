@@ -1,0 +1,1 @@
+"""Presentational Textual widgets for the desk: they take models and post messages."""
