@@ -16,10 +16,12 @@ __all__ = [
     "DEFAULT_PANES",
     "OTHER",
     "ClusterDetail",
+    "ClusterFilter",
     "ClusterLink",
     "ClusterRow",
     "Classification",
     "FeedStatus",
+    "PaneStats",
     "ParsedFeed",
     "ParsedStory",
     "QuoteInfo",
@@ -258,3 +260,24 @@ class RefreshReport:
     @property
     def updated(self) -> int:
         return sum(r.updated for r in self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterFilter:
+    """What a pane list shows."""
+
+    unread_only: bool = False
+    starred_only: bool = False
+    since: datetime | None = None
+    include_dismissed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PaneStats:
+    """A pane's title figures: clusters, unread clusters, 24 hourly story counts."""
+
+    pane: str
+    clusters: int
+    unread: int
+    #: Stories first seen in each of the last 24 hours, oldest first.
+    hourly: tuple[int, ...] = ()

@@ -1,0 +1,235 @@
+"""Derived data: panes, clusters and quotes computed from stored stories.
+
+Both front ends reach this through :mod:`app.refresh` (after new stories are
+written) and the ``recluster`` / ``reclassify`` commands (full rebuilds). The
+pure work is done by :mod:`app.classify`, :mod:`app.cluster` and
+:mod:`app.quotes`; this module only loads their inputs from the store and
+writes their outputs back, in short transactions.
+
+Incremental by design: a refresh classifies only new or changed stories,
+clusters them against the clusters of their time window, regroups the quotes
+of that window and rewrites just the clusters it touched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.classify import classify, cluster_pane
+from app.cluster import ClusterIndex, Decisions, Doc
+from app.config import Settings
+from app.models import Classification, ClusterLink
+from app.quotes import extract_quotes, group_quotes, quote_key
+from app.store import ClusterRecord, Store, from_db_time
+
+__all__ = ["decisions_of", "rebuild", "update_derived"]
+
+
+def _doc(row: Mapping[str, Any]) -> Doc:
+    text = f"{row['summary']}\n{row['body']}"
+    published = from_db_time(row["published"])
+    assert published is not None
+    return Doc(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        lead=row["summary"] or row["body"][:600],
+        guid=row["guid"],
+        url=row["url"],
+        published=published,
+        quotes=tuple(quote_key(q) for q in extract_quotes(text)),
+    )
+
+
+def decisions_of(store: Store) -> Decisions:
+    """The user's split and merge decisions, in the order they were made."""
+    splits: set[str] = set()
+    merges: list[tuple[str, str]] = []
+    for d in store.decisions():
+        if d["kind"] == "split" and d["story_id"]:
+            splits.add(d["story_id"])
+        elif d["kind"] == "merge" and d["cluster_id"] and d["other_id"]:
+            merges.append((d["cluster_id"], d["other_id"]))
+    return Decisions(splits=frozenset(splits), merges=tuple(merges))
+
+
+def classify_stories(store: Store, settings: Settings, ids: Sequence[str] | None) -> None:
+    """Classify the given stories (None: all) by the configured rules and store the result."""
+    out: list[tuple[str, str, float, Sequence[str]]] = []
+    for r in store.raw_stories(ids):
+        c = classify(r["title"], r["summary"], r["body"], rules=settings.panes)
+        out.append((r["id"], c.pane, c.score, c.terms))
+    if out:
+        store.set_panes(out)
+
+
+def update_derived(
+    store: Store,
+    settings: Settings,
+    changed: Sequence[str],
+    *,
+    removed: Sequence[str] = (),
+    now: datetime,
+) -> set[str]:
+    """Bring panes, clusters and quotes up to date after stories changed.
+
+    Args:
+        store: The open, writable store.
+        settings: Gives the pane rules and clustering parameters.
+        changed: Ids of new or updated stories.
+        removed: Ids of stories that were deleted (their clusters are redone).
+        now: The refresh time.
+
+    Returns:
+        The ids of the clusters that were touched.
+    """
+    if not changed and not removed:
+        return set()
+    classify_stories(store, settings, changed)
+    params = settings.clustering
+    window = timedelta(hours=params.window_hours)
+    new_rows = store.raw_stories(changed)
+    if new_rows:
+        earliest = min(from_db_time(r["published"]) or now for r in new_rows)
+        since = earliest - window
+    else:
+        since = now - window
+    existing_links = store.cluster_links(since=since)
+    changed_set = set(changed)
+    index = ClusterIndex(params, decisions_of(store))
+    touched: set[str] = set()
+    for row in store.iter_stories_raw(since=since):
+        sid = row["id"]
+        if sid in changed_set and sid not in existing_links:
+            continue
+        link = existing_links.get(sid)
+        if link is not None:
+            index.add_existing(_doc(row), link)
+    fresh = sorted(
+        (r for r in new_rows if r["id"] not in existing_links),
+        key=lambda r: (r["published"], r["id"]),
+    )
+    links: list[ClusterLink] = []
+    for row in fresh:
+        link = index.assign(_doc(row))
+        links.append(link)
+        touched.add(link.cluster_id)
+    for sid in changed_set & set(existing_links):
+        touched.add(existing_links[sid].cluster_id)
+    if links:
+        store.set_links(links)
+    for lk in store.cluster_links(cluster_ids=list(removed)).values():
+        touched.add(lk.cluster_id)
+    touched |= set(removed)
+    _regroup_quotes(store, since=since)
+    write_clusters(store, settings, touched)
+    return touched
+
+
+def _regroup_quotes(store: Store, *, since: datetime | None) -> None:
+    rows = store.quote_items(since)
+    items: list[tuple[str, str, datetime, str]] = []
+    for r in rows:
+        published = from_db_time(r["published"])
+        assert published is not None
+        for q in extract_quotes(f"{r['summary']}\n{r['body']}"):
+            items.append((r["id"], q, published, r["outlet"]))
+    groups = group_quotes(items)
+    store.set_quotes(
+        ((g.id, g.text, g.first_seen, g.story_ids, g.outlets) for g in groups if g.story_ids),
+        story_scope=None if since is None else [r["id"] for r in rows],
+    )
+
+
+def write_clusters(store: Store, settings: Settings, cluster_ids: Iterable[str]) -> None:
+    """Recompute the derived rows of the given clusters from their members."""
+    ids = sorted(set(cluster_ids))
+    if not ids:
+        return
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.cluster_members_raw(ids):
+        members[r["cluster_id"]].append(r)
+    records: list[ClusterRecord] = []
+    for cid in ids:
+        rows = members.get(cid)
+        if not rows:
+            continue
+        classes = [
+            Classification(r["pane"] or "other", float(r["score"] or 0.0), _terms(r["terms"]))
+            for r in rows
+        ]
+        pane = cluster_pane(classes, rules=settings.panes)
+        founder = next((r for r in rows if r["story_id"] == cid), rows[0])
+        published = [from_db_time(r["published"]) for r in rows]
+        seen = [from_db_time(r["first_seen"]) for r in rows]
+        records.append(
+            ClusterRecord(
+                id=cid,
+                rule_pane=pane.pane,
+                pane_score=pane.score,
+                pane_terms=pane.terms,
+                headline=founder["title"],
+                first_seen=min(p for p in published if p is not None),
+                last_update=max(s for s in seen + published if s is not None),
+                size=len(rows),
+                outlets=len({r["outlet"] for r in rows}),
+            )
+        )
+    store.set_clusters(records)
+
+
+def _terms(raw: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(raw or "[]"))
+
+
+def rebuild(store: Store, settings: Settings, *, now: datetime, reclassify_only: bool = False) -> int:
+    """Recompute every derived table from the stories (``recluster``/``reclassify``).
+
+    User decisions (splits, merges, pane moves, read/star/dismiss) live in
+    their own tables and are honoured, so a rebuild keeps them.
+
+    Returns:
+        The number of clusters afterwards.
+    """
+    classify_stories(store, settings, None)
+    if not reclassify_only:
+        index = ClusterIndex(settings.clustering, decisions_of(store))
+        links = [index.assign(_doc(r)) for r in store.iter_stories_raw()]
+        store.set_links(links, replace_all=True)
+        _regroup_quotes(store, since=None)
+    write_clusters(store, settings, store.all_cluster_ids())
+    return len(store.all_cluster_ids())
+
+
+def recluster_subset(
+    store: Store, settings: Settings, cluster_ids: Sequence[str], *, now: datetime
+) -> set[str]:
+    """Re-place the stories of some clusters (after a split, merge or undo).
+
+    The other clusters of the window are loaded as they are; only the given
+    clusters' stories go through the index again, under the current decisions.
+
+    Returns:
+        The cluster ids written.
+    """
+    links = store.cluster_links(cluster_ids=list(cluster_ids))
+    rows = store.raw_stories(sorted(links))
+    touched = set(cluster_ids)
+    if rows:
+        earliest = min(from_db_time(r["published"]) or now for r in rows)
+        since = earliest - timedelta(hours=settings.clustering.window_hours)
+        existing = store.cluster_links(since=since)
+        index = ClusterIndex(settings.clustering, decisions_of(store))
+        for row in store.iter_stories_raw(since=since):
+            link = existing.get(row["id"])
+            if row["id"] not in links and link is not None:
+                index.add_existing(_doc(row), link)
+        new_links = [index.assign(_doc(r)) for r in rows]
+        store.set_links(new_links)
+        touched |= {lk.cluster_id for lk in new_links}
+    write_clusters(store, settings, touched)
+    return touched

@@ -1,0 +1,341 @@
+"""The desk's core: what the TUI reads and every triage action it takes.
+
+No Textual here. The TUI holds one :class:`Desk` on its UI thread; reads are
+indexed queries that return models, writes are short transactions. Every
+triage action is recorded in the ``actions`` table with what undoes it, so
+undo survives a restart and ``frontline export`` sees every decision.
+
+Split and merge change clusters: they are stored as decisions (which every
+later clustering run and a full rebuild honour) and the affected clusters are
+recomputed at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app import derive
+from app.config import Settings
+from app.errors import FrontlineError
+from app.models import (
+    ClusterDetail,
+    ClusterFilter,
+    ClusterRow,
+    FeedStatus,
+    PaneStats,
+    SearchHit,
+    Story,
+)
+from app.store import Store, from_db_time, row_to_cluster
+from app.text import clean_line
+
+__all__ = ["Desk", "open_desk"]
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Desk:
+    """Reads and triage actions over one store."""
+
+    def __init__(self, store: Store, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock: Clock = clock or _utcnow
+        self._alert_re = _terms_regex(settings.alerts.terms)
+
+    # ---------------------------------------------------------------- reads
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    def pane_names(self) -> tuple[str, ...]:
+        """The panes in display order (configured ones, then "other")."""
+        names = [p.name for p in self.settings.panes.panes if p.name != "other"]
+        return (*names, "other")
+
+    def _mutes(self) -> tuple[list[str], re.Pattern[str] | None]:
+        outlets: list[str] = []
+        terms: list[str] = []
+        for m in self.store.mutes(self.clock()):
+            (outlets if m["kind"] == "outlet" else terms).append(m["value"])
+        return outlets, _terms_regex(terms)
+
+    def _rows(self, raw: list[dict[str, Any]], term_mute: re.Pattern[str] | None) -> list[ClusterRow]:
+        out: list[ClusterRow] = []
+        for r in raw:
+            if term_mute is not None and term_mute.search(r["headline"]):
+                continue
+            alert = bool(self._alert_re and self._alert_re.search(r["headline"]))
+            out.append(row_to_cluster(r, alert=alert))
+        return out
+
+    def clusters(
+        self,
+        pane: str,
+        filt: ClusterFilter = ClusterFilter(),
+        *,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[ClusterRow]:
+        """A page of a pane's clusters, newest update first, mutes applied."""
+        outlets, term_mute = self._mutes()
+        raw = self.store.cluster_rows(
+            pane, filt, limit=limit, offset=offset, muted_outlets=outlets
+        )
+        return self._rows(raw, term_mute)
+
+    def count_clusters(self, pane: str, filt: ClusterFilter = ClusterFilter()) -> int:
+        outlets, _ = self._mutes()
+        return self.store.count_clusters(pane, filt, muted_outlets=outlets)
+
+    def pane_stats(self) -> dict[str, PaneStats]:
+        """Per pane: visible clusters, unread clusters, and 24 hourly volumes."""
+        now = self.clock()
+        counts = self.store.pane_counts()
+        start = now - timedelta(hours=24)
+        hourly: dict[str, list[int]] = {p: [0] * 24 for p in self.pane_names()}
+        for pane, first_seen in self.store.pane_hourly(start):
+            t = from_db_time(first_seen)
+            if t is None or pane not in hourly:
+                continue
+            idx = min(23, max(0, int((t - start).total_seconds() // 3600)))
+            hourly[pane][idx] += 1
+        return {
+            p: PaneStats(
+                pane=p,
+                clusters=counts.get(p, (0, 0))[0],
+                unread=counts.get(p, (0, 0))[1],
+                hourly=tuple(hourly[p]),
+            )
+            for p in self.pane_names()
+        }
+
+    def cluster_detail(self, cluster_id: str) -> ClusterDetail | None:
+        raw = self.store.cluster_rows(
+            None, ClusterFilter(include_dismissed=True), cluster_ids=[cluster_id], limit=1
+        )
+        if not raw:
+            return None
+        r = raw[0]
+        row = row_to_cluster(r, alert=bool(self._alert_re and self._alert_re.search(r["headline"])))
+        members = tuple(self.store.stories(cluster_id=cluster_id))
+        founder = next((m for m in members if m.id == cluster_id), members[0] if members else None)
+        quotes = tuple(self.store.cluster_quotes([m.id for m in members]))
+
+        return ClusterDetail(
+            row=row,
+            members=members,
+            quotes=quotes,
+            pane_score=float(r["pane_score"]),
+            pane_terms=tuple(json.loads(r["pane_terms"] or "[]")),
+            pane_overridden=r.get("pane_override") is not None,
+            first_outlet=founder.outlet if founder else "",
+            lead=(founder.summary or founder.body[:600]) if founder else "",
+        )
+
+    def story(self, story_id: str) -> Story | None:
+        return self.store.story(story_id)
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        return self.store.search(query, limit=limit)
+
+    def feeds(self) -> list[FeedStatus]:
+        return self.store.feed_statuses()
+
+    def last_refresh(self) -> datetime | None:
+        return from_db_time(self.store.get_meta("last_refresh"))
+
+    def data_version(self) -> int:
+        return self.store.data_version()
+
+    # --------------------------------------------------------------- triage
+    def _record(self, kind: str, description: str, undo: dict[str, Any]) -> str:
+        self.store.push_action(kind, description, undo, self.clock())
+        return description
+
+    def _headline(self, cluster_id: str) -> str:
+        raw = self.store.cluster_rows(
+            None, ClusterFilter(include_dismissed=True), cluster_ids=[cluster_id], limit=1
+        )
+        return clean_line(raw[0]["headline"], max_len=60) if raw else cluster_id
+
+    def toggle_read(self, cluster_id: str) -> str:
+        """Mark every member read, or unread when all are read already."""
+        ids = self.store.cluster_story_ids(cluster_id)
+        flags = self.store.read_flags(ids)
+        all_read = all(r for r, _ in flags.values())
+        new = {sid: (not all_read, True if not all_read else seen) for sid, (_, seen) in flags.items()}
+        self.store.set_story_flags(new, self.clock())
+        verb = "unread" if all_read else "read"
+        return self._record(
+            "read",
+            f"Marked {verb}: {self._headline(cluster_id)}",
+            {"flags": {k: list(v) for k, v in flags.items()}},
+        )
+
+    def mark_seen(self, cluster_id: str) -> None:
+        """Clear the "new" marker of a cluster's members (not an undoable action)."""
+        if self.readonly:
+            return
+        ids = self.store.cluster_story_ids(cluster_id)
+        flags = self.store.read_flags(ids)
+        if all(seen for _, seen in flags.values()):
+            return
+        self.store.set_story_flags({k: (r, True) for k, (r, _) in flags.items()}, self.clock())
+
+    def _set_state(self, kind: str, cluster_id: str, desc: str, **values: Any) -> str:
+        before = self.store.cluster_state(cluster_id)
+        self.store.set_cluster_state(cluster_id, self.clock(), **values)
+        undo = {
+            "cluster_id": cluster_id,
+            "state": {k: before.get(k) for k in ("starred", "dismissed", "pane_override")},
+        }
+        return self._record(kind, desc, undo)
+
+    def toggle_star(self, cluster_id: str) -> str:
+        starred = not bool(self.store.cluster_state(cluster_id)["starred"])
+        verb = "Starred" if starred else "Unstarred"
+        return self._set_state(
+            "star", cluster_id, f"{verb}: {self._headline(cluster_id)}", starred=int(starred)
+        )
+
+    def dismiss(self, cluster_id: str) -> str:
+        return self._set_state(
+            "dismiss", cluster_id, f"Dismissed: {self._headline(cluster_id)}", dismissed=1
+        )
+
+    def move_to_pane(self, cluster_id: str, pane: str) -> str:
+        if pane not in self.pane_names():
+            raise FrontlineError(f"no pane named {clean_line(pane)!r}")
+        return self._set_state(
+            "move",
+            cluster_id,
+            f"Moved to {pane}: {self._headline(cluster_id)}",
+            pane_override=pane,
+        )
+
+    def _recluster(self, cluster_ids: Sequence[str]) -> None:
+        """Rebuild the clusters that contain the given clusters' stories."""
+        derive.recluster_subset(self.store, self.settings, cluster_ids, now=self.clock())
+
+    def split_story(self, story_id: str) -> str:
+        """Take a story out of its cluster; it stays apart in every later run."""
+        story = self.store.story(story_id)
+        if story is None or story.cluster_id is None:
+            raise FrontlineError("no such story")
+        if story.cluster_id == story.id and len(self.store.cluster_story_ids(story.id)) == 1:
+            raise FrontlineError("that story is alone in its cluster already")
+        old = story.cluster_id
+        did = self.store.add_decision("split", now=self.clock(), story_id=story_id)
+        self._recluster([old, story_id])
+        return self._record(
+            "split",
+            f"Split out: {clean_line(story.title, max_len=60)}",
+            {"decision": did, "clusters": [old, story_id]},
+        )
+
+    def merge_clusters(self, into_id: str, from_id: str) -> str:
+        """Put every story of ``from_id`` into ``into_id``; kept by later runs."""
+        if into_id == from_id:
+            raise FrontlineError("cannot merge a cluster with itself")
+        did = self.store.add_decision(
+            "merge", now=self.clock(), cluster_id=into_id, other_id=from_id
+        )
+        desc = f"Merged: {self._headline(from_id)} into {self._headline(into_id)}"
+        self._recluster([into_id, from_id])
+        return self._record("merge", desc, {"decision": did, "clusters": [into_id, from_id]})
+
+    def mute(self, kind: str, value: str, expires: datetime | None) -> str:
+        if kind not in ("term", "outlet"):
+            raise FrontlineError("mute a 'term' or an 'outlet'")
+        value = clean_line(value, max_len=200)
+        if not value:
+            raise FrontlineError("nothing to mute")
+        mid = self.store.add_mute(kind, value, self.clock(), expires)
+        until = f" until {expires:%Y-%m-%d %H:%M}" if expires else ""
+        return self._record("mute", f"Muted {kind} {value!r}{until}", {"mute": mid})
+
+    def mark_pane_read(self, pane: str) -> str:
+        ids: list[str] = []
+        for row in self.store.cluster_rows(pane, ClusterFilter(unread_only=True), limit=1_000_000):
+            ids.extend(self.store.cluster_story_ids(row["id"]))
+        flags = self.store.read_flags(ids)
+        self.store.set_story_flags({k: (True, True) for k in flags}, self.clock())
+        return self._record(
+            "pane_read",
+            f"Marked {len(ids)} stories in {pane} read",
+            {"flags": {k: list(v) for k, v in flags.items()}},
+        )
+
+    def undo(self) -> str | None:
+        """Undo the most recent action not yet undone; None when there is none."""
+        action = self.store.last_action()
+        if action is None:
+            return None
+        u = action["undo"]
+        kind = action["kind"]
+        if kind in ("read", "pane_read"):
+            self.store.set_story_flags(
+                {k: (bool(v[0]), bool(v[1])) for k, v in u["flags"].items()}, self.clock()
+            )
+        elif kind in ("star", "dismiss", "move"):
+            self.store.set_cluster_state(u["cluster_id"], self.clock(), **u["state"])
+        elif kind in ("split", "merge"):
+            self.store.set_decision_active(int(u["decision"]), False)
+            self._recluster(u["clusters"])
+        elif kind == "mute":
+            self.store.set_mute_active(int(u["mute"]), False)
+        elif kind == "feed_enabled":
+            self.store.set_feed_enabled(u["url"], bool(u["enabled"]))
+        self.store.mark_undone(int(action["id"]))
+        return f"Undone: {action['description']}"
+
+    def set_feed_enabled(self, url: str, enabled: bool) -> str:
+        before = next((f.enabled for f in self.store.feed_statuses() if f.url == url), None)
+        if before is None:
+            raise FrontlineError("no such feed")
+        self.store.set_feed_enabled(url, enabled)
+        verb = "Enabled" if enabled else "Disabled"
+        return self._record(
+            "feed_enabled", f"{verb} feed {clean_line(url)}", {"url": url, "enabled": before}
+        )
+
+    def retry_feed(self, url: str) -> str:
+        if not self.store.retry_feed(url):
+            raise FrontlineError("no such feed")
+        return f"Will retry {clean_line(url)} on the next refresh"
+
+
+def _terms_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
+    terms = [t.strip() for t in terms if t.strip()]
+    if not terms:
+        return None
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+def open_desk(
+    settings: Settings, *, db_path: Path | None = None, clock: Clock | None = None
+) -> Desk:
+    """Open the store for the desk (read-only when it cannot write) and build a Desk."""
+    if db_path is not None:
+        settings = settings.with_database(db_path)
+    path = settings.database
+    if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        store = Store.open(path, readonly=True)
+    else:
+        store = Store.open(path)
+    return Desk(store, settings, clock=clock)
+

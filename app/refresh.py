@@ -1,0 +1,552 @@
+"""The refresh pipeline: the one path from sources to stored, clustered stories.
+
+``frontline refresh`` (cron), ``frontline ingest`` and the desk's refresh
+worker all call this module; none has a pipeline of its own.
+
+Shape: local seed files are read and segmented, due feeds are fetched
+concurrently (bounded globally and per host, each under a total deadline),
+bodies are parsed off the event loop (in a process pool when many arrive, so
+both cores work), and each source is written in one short transaction.
+Then panes, clusters and quotes are brought up to date for what changed.
+Failures are values: one broken feed is a result with an error, never an
+exception that stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import functools
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from app import derive
+from app.config import Settings
+from app.errors import SourceFileError
+from app.fetch import FeedState, FetchLimits, FetchResult, fetch_feed, make_client, next_attempt
+from app.lock import refresh_lock
+from app.models import ParsedFeed, RefreshReport, SourceKind, SourceResult, SourceStatus
+from app.parse import parse_feed
+from app.seeds import decode_bytes, read_source_file, segment_page
+from app.store import FeedRecord, Store, to_db_time
+from app.text import clean_line
+
+__all__ = [
+    "FEED_FILE_SUFFIXES",
+    "PAGE_SUFFIXES",
+    "ingest_paths",
+    "refresh",
+    "refresh_iter",
+    "run_refresh",
+    "seed_files",
+]
+
+PAGE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FEED_FILE_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+#: Above this many bodies in one run, parsing moves to a process pool.
+PROCESS_POOL_MIN_FEEDS = 8
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def seed_files(paths: Sequence[Path]) -> tuple[list[Path], list[SourceResult]]:
+    """Expand seed paths (files or directories) into the files to read.
+
+    Returns:
+        The files, and error results for paths that do not exist.
+    """
+    files: list[Path] = []
+    errors: list[SourceResult] = []
+    for p in paths:
+        if p.is_dir():
+            for child in sorted(p.iterdir()):
+                if child.suffix.lower() in PAGE_SUFFIXES + FEED_FILE_SUFFIXES and not (
+                    child.name.startswith(".")
+                ):
+                    files.append(child)
+        elif p.exists() or p.is_symlink():
+            files.append(p)
+        else:
+            errors.append(
+                SourceResult(
+                    source=clean_line(str(p)),
+                    kind=SourceKind.FILE,
+                    status=SourceStatus.ERROR,
+                    error=f"{clean_line(str(p))}: no such file or directory",
+                    error_kind="missing",
+                )
+            )
+    return files, errors
+
+
+def _looks_like_feed(data: bytes, suffix: str) -> bool:
+    if suffix in FEED_FILE_SUFFIXES:
+        return True
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def _parse_file(path: Path, data: bytes, now: datetime, max_items: int) -> ParsedFeed:
+    """Bytes of a local file into stories (runs in a worker thread)."""
+    suffix = path.suffix.lower()
+    if _looks_like_feed(data, suffix):
+        return parse_feed(data, url=path.as_uri(), now=now, max_items=max_items)
+    text, warnings = decode_bytes(data, name=path.name)
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
+    stories = segment_page(text, name=path.name, mtime=mtime, suffix=suffix)
+    return ParsedFeed(title=None, stories=tuple(stories), warnings=tuple(warnings))
+
+
+@dataclass
+class _Run:
+    """Mutable state of one refresh run."""
+
+    settings: Settings
+    store: Store
+    now: datetime
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    pool: concurrent.futures.Executor | None = None
+
+
+async def _ingest_file(run: _Run, path: Path) -> SourceResult:
+    started = time.monotonic()
+    source = str(path.absolute())
+    shown = clean_line(source)
+    max_bytes = int(run.settings.refresh.max_body_mb * 2**20)
+    try:
+        data = await asyncio.to_thread(read_source_file, path, max_bytes=max_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        if run.store.file_hash(source) == digest:
+            return SourceResult(source=shown, kind=SourceKind.FILE, status=SourceStatus.NOT_MODIFIED)
+        parsed = await asyncio.to_thread(
+            _parse_file, path, data, run.now, run.settings.refresh.max_new_items
+        )
+    except SourceFileError as exc:
+        run.store.record_file_error(source, str(exc), run.now)
+        return SourceResult(
+            source=shown,
+            kind=SourceKind.FILE,
+            status=SourceStatus.ERROR,
+            error=str(exc),
+            error_kind="file",
+        )
+    stat = path.stat()
+    res = run.store.write_stories(
+        source,
+        SourceKind.FILE,
+        parsed.stories,
+        outlet=clean_line(parsed.title or path.stem, max_len=200),
+        now=run.now,
+        replace_all=True,
+        file_info={
+            "content_hash": digest,
+            "size": stat.st_size,
+            "mtime": to_db_time(datetime.fromtimestamp(stat.st_mtime, tz=UTC)),
+        },
+    )
+    run.changed.extend(res.new + res.updated)
+    run.removed.extend(res.removed)
+    return SourceResult(
+        source=shown,
+        kind=SourceKind.FILE,
+        status=SourceStatus.OK,
+        new=len(res.new),
+        updated=len(res.updated),
+        warnings=parsed.warnings,
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _limits(settings: Settings) -> FetchLimits:
+    r = settings.refresh
+    return FetchLimits(
+        max_body_bytes=int(r.max_body_mb * 2**20),
+        feed_deadline=r.feed_deadline,
+        connect_timeout=r.connect_timeout,
+        read_timeout=r.read_timeout,
+        max_redirects=r.max_redirects,
+    )
+
+
+async def _parse_body(run: _Run, result: FetchResult) -> ParsedFeed:
+    func = functools.partial(
+        parse_feed,
+        result.body or b"",
+        url=result.final_url or result.url,
+        headers=result.headers,
+        now=run.now,
+        max_items=run.settings.refresh.max_new_items * 4,
+    )
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(run.pool, func)
+
+
+async def _feed(
+    run: _Run,
+    client: httpx.AsyncClient,
+    feed: FeedRecord,
+    limits: FetchLimits,
+    gate: asyncio.Semaphore,
+    hosts: dict[str, asyncio.Semaphore],
+) -> SourceResult:
+    started = time.monotonic()
+    host = (urlsplit(feed.url).hostname or "").lower()
+    per_host = hosts.setdefault(host, asyncio.Semaphore(run.settings.refresh.per_host))
+    state = FeedState(
+        etag=feed.etag, last_modified=feed.last_modified, body_hash=feed.body_hash
+    )
+    async with gate:
+        result = await fetch_feed(client, feed.url, state, limits, per_host=per_host)
+    if result.outcome == "error":
+        when = next_attempt(feed.error_count + 1, run.now, retry_after=result.retry_after)
+        if result.gone:
+            when = None
+        run.store.record_feed_result(
+            feed.url,
+            now=run.now,
+            ok=False,
+            error=result.error,
+            error_kind=result.error_kind,
+            next_attempt=when,
+            gone=result.gone,
+        )
+        return SourceResult(
+            source=feed.url,
+            kind=SourceKind.FEED,
+            status=SourceStatus.ERROR,
+            error=result.error,
+            error_kind=result.error_kind,
+            elapsed=time.monotonic() - started,
+        )
+    if result.outcome == "not_modified":
+        run.store.record_feed_result(
+            feed.url,
+            now=run.now,
+            ok=True,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            redirect_url=result.permanent_redirect,
+        )
+        return SourceResult(
+            source=feed.url,
+            kind=SourceKind.FEED,
+            status=SourceStatus.NOT_MODIFIED,
+            elapsed=time.monotonic() - started,
+        )
+    try:
+        parsed = await _parse_body(run, result)
+    except Exception as exc:  # a parser crash on one body must not stop the run
+        msg = clean_line(f"parse failed: {type(exc).__name__}: {exc}", max_len=300)
+        run.store.record_feed_result(
+            feed.url,
+            now=run.now,
+            ok=False,
+            error=msg,
+            error_kind="parse",
+            next_attempt=next_attempt(feed.error_count + 1, run.now),
+        )
+        return SourceResult(
+            source=feed.url,
+            kind=SourceKind.FEED,
+            status=SourceStatus.ERROR,
+            error=msg,
+            error_kind="parse",
+        )
+    if not parsed.stories and parsed.title is None and parsed.warnings:
+        # Nothing usable: report it like a fetch error, keep existing stories.
+        msg = parsed.warnings[0]
+        run.store.record_feed_result(
+            feed.url,
+            now=run.now,
+            ok=False,
+            error=msg,
+            error_kind="not_a_feed",
+            next_attempt=next_attempt(feed.error_count + 1, run.now),
+        )
+        return SourceResult(
+            source=feed.url,
+            kind=SourceKind.FEED,
+            status=SourceStatus.ERROR,
+            error=msg,
+            error_kind="not_a_feed",
+        )
+    max_new = run.settings.refresh.max_new_items
+    res = run.store.write_stories(
+        feed.url,
+        SourceKind.FEED,
+        parsed.stories,
+        outlet=feed.name,
+        now=run.now,
+        max_new=max_new,
+        feed_result={
+            "ok": True,
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "body_hash": result.body_hash,
+            "redirect_url": result.permanent_redirect,
+            "title": clean_line(parsed.title, max_len=300) if parsed.title else None,
+            "warnings": list(parsed.warnings),
+        },
+    )
+    warnings = parsed.warnings
+    if res.dropped:
+        warnings = (*warnings, f"{res.dropped} new items over the cap of {max_new} were skipped")
+    run.changed.extend(res.new + res.updated)
+    return SourceResult(
+        source=feed.url,
+        kind=SourceKind.FEED,
+        status=SourceStatus.OK,
+        new=len(res.new),
+        updated=len(res.updated),
+        warnings=warnings,
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _skipped(feed: FeedRecord, why: str) -> SourceResult:
+    return SourceResult(
+        source=feed.url, kind=SourceKind.FEED, status=SourceStatus.SKIPPED, error=why
+    )
+
+
+def _make_pool(n_feeds: int, workers: int) -> concurrent.futures.Executor:
+    if n_feeds >= PROCESS_POOL_MIN_FEEDS and workers > 1 and (os.cpu_count() or 1) > 1:
+        # forkserver/spawn, not fork: the desk calls this from a thread, and
+        # forking a threaded process can deadlock the child.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context(method)
+        )
+    return concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse")
+
+
+async def refresh_iter(
+    settings: Settings,
+    store: Store,
+    client: httpx.AsyncClient | None = None,
+    *,
+    now: datetime | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    include_seeds: bool = True,
+    include_feeds: bool = True,
+    paths: Sequence[Path] | None = None,
+) -> AsyncIterator[SourceResult]:
+    """Refresh every source, yielding one result per source as it completes.
+
+    Derived data (panes, clusters, quotes) is updated after the last source,
+    before the iterator finishes.
+
+    Args:
+        settings: Validated settings.
+        store: An open, writable store (owned by the calling thread).
+        client: An httpx client; made here (with ``transport``) when None.
+        now: The refresh time (a frozen clock in tests).
+        transport: For tests: an ``httpx.MockTransport``.
+        include_seeds: Read the configured seed paths.
+        include_feeds: Poll the due feeds.
+        paths: Local files/directories to read instead of the configured seeds.
+    """
+    run = _Run(settings, store, now or _utcnow())
+    file_list, missing = seed_files(list(paths if paths is not None else settings.seeds))
+    for r in missing:
+        yield r
+    if include_seeds or paths is not None:
+        for f in file_list:
+            yield await _ingest_file(run, f)
+    if include_feeds:
+        store.sync_feeds(((f.url, f.name, f.tags) for f in settings.feeds), run.now)
+        due: list[FeedRecord] = []
+        for feed in store.active_feeds():
+            if not feed.enabled:
+                continue
+            if feed.gone:
+                yield _skipped(feed, "gone (HTTP 410); re-enable it to try again")
+            elif feed.next_attempt is not None and feed.next_attempt > run.now:
+                yield _skipped(feed, f"backing off until {to_db_time(feed.next_attempt)}")
+            else:
+                due.append(feed)
+        if due:
+            async for r in _fetch_all(run, due, client, transport):
+                yield r
+    touched = derive.update_derived(store, settings, run.changed, removed=run.removed, now=run.now)
+    del touched
+    store.set_meta("last_refresh", to_db_time(run.now) or "")
+    store.checkpoint()
+
+
+async def _fetch_all(
+    run: _Run,
+    due: list[FeedRecord],
+    client: httpx.AsyncClient | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> AsyncIterator[SourceResult]:
+    settings = run.settings
+    limits = _limits(settings)
+    own_client = client is None
+    if client is None:
+        client = make_client(
+            transport=transport, max_connections=settings.refresh.concurrency, limits=limits
+        )
+    run.pool = _make_pool(len(due), settings.refresh.parse_workers)
+    gate = asyncio.Semaphore(settings.refresh.concurrency)
+    hosts: dict[str, asyncio.Semaphore] = {}
+    tasks = {
+        asyncio.ensure_future(_feed(run, client, f, limits, gate, hosts)): f for f in due
+    }
+    deadline = time.monotonic() + settings.refresh.total_deadline
+    try:
+        pending = set(tasks)
+        while pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            done, pending = await asyncio.wait(
+                pending, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+            )
+            for t in done:
+                feed = tasks[t]
+                exc = t.exception()
+                if exc is None:
+                    yield t.result()
+                else:
+                    msg = clean_line(f"internal error: {type(exc).__name__}: {exc}", max_len=300)
+                    yield SourceResult(
+                        source=feed.url,
+                        kind=SourceKind.FEED,
+                        status=SourceStatus.ERROR,
+                        error=msg,
+                        error_kind="internal",
+                    )
+        for t in pending:
+            t.cancel()
+            feed = tasks[t]
+            msg = f"refresh deadline ({settings.refresh.total_deadline:g} s) reached"
+            run.store.record_feed_result(
+                feed.url,
+                now=run.now,
+                ok=False,
+                error=msg,
+                error_kind="deadline",
+                next_attempt=next_attempt(feed.error_count + 1, run.now),
+            )
+            yield SourceResult(
+                source=feed.url,
+                kind=SourceKind.FEED,
+                status=SourceStatus.ERROR,
+                error=msg,
+                error_kind="deadline",
+            )
+    finally:
+        for t in tasks:
+            if not t.done():
+                t.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if own_client:
+            await client.aclose()
+        if run.pool is not None:
+            run.pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def refresh(
+    settings: Settings,
+    store: Store,
+    client: httpx.AsyncClient | None = None,
+    *,
+    now: datetime | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    include_seeds: bool = True,
+    include_feeds: bool = True,
+    paths: Sequence[Path] | None = None,
+    on_result: Callable[[SourceResult], Any] | None = None,
+) -> RefreshReport:
+    """Run :func:`refresh_iter` to the end and fold it into a report."""
+    started = now or _utcnow()
+    results: list[SourceResult] = []
+    async for r in refresh_iter(
+        settings,
+        store,
+        client,
+        now=started,
+        transport=transport,
+        include_seeds=include_seeds,
+        include_feeds=include_feeds,
+        paths=paths,
+    ):
+        results.append(r)
+        if on_result is not None:
+            on_result(r)
+    counts = store.pane_counts()
+    return RefreshReport(
+        started=started,
+        finished=_utcnow() if now is None else started,
+        results=tuple(results),
+        clusters=sum(total for total, _ in counts.values()),
+        stories=store.story_count(),
+    )
+
+
+def run_refresh(
+    settings: Settings,
+    *,
+    db_path: Path | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    now: datetime | None = None,
+    include_feeds: bool = True,
+    on_result: Callable[[SourceResult], Any] | None = None,
+) -> RefreshReport:
+    """A whole refresh, blocking: lock, open the store, refresh, close.
+
+    Used by ``frontline refresh`` and by the desk's thread worker (which must
+    never call it on the UI thread).
+
+    Raises:
+        LockedError: Another refresh holds the lock.
+        FrontlineError: The database cannot be opened or written.
+    """
+    if db_path is not None:
+        settings = settings.with_database(db_path)
+    with refresh_lock(settings.lock_path):
+        store = Store.open(settings.database, check=True)
+        try:
+            return asyncio.run(
+                refresh(
+                    settings,
+                    store,
+                    now=now,
+                    transport=transport,
+                    include_feeds=include_feeds,
+                    on_result=on_result,
+                )
+            )
+        finally:
+            store.close()
+
+
+def ingest_paths(
+    settings: Settings,
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    now: datetime | None = None,
+) -> RefreshReport:
+    """Ingest local files once (``frontline ingest``), with clustering and panes."""
+    return asyncio.run(
+        refresh(settings, store, now=now, include_seeds=False, include_feeds=False, paths=paths)
+    )
+
+
