@@ -239,9 +239,12 @@ def ingest(
 
     settings = _load(ctx, config_path, db_path)
     try:
-        with _signals(), refresh_lock(settings.lock_path):
-            with Store.open(settings.database, check=True) as store:
-                report = ingest_paths(settings, store, list(paths))
+        with (
+            _signals(),
+            refresh_lock(settings.lock_path),
+            Store.open(settings.database, check=True) as store,
+        ):
+            report = ingest_paths(settings, store, list(paths))
     except FrontlineError as exc:
         _fail(exc)
     except Terminated:
@@ -332,7 +335,9 @@ def export(
     try:
         with Store.open(settings.database, readonly=True) as store:
             stories = store.stories(since=since_dt, pane=pane)
-            states = {s.cluster_id: store.cluster_state(s.cluster_id) for s in stories if s.cluster_id}
+            states = {
+                s.cluster_id: store.cluster_state(s.cluster_id) for s in stories if s.cluster_id
+            }
             records = []
             for s in stories:
                 state = dict(states.get(s.cluster_id or "", {}))
@@ -400,9 +405,11 @@ def _markdown(records: list[dict[str, Any]]) -> str:
         for members in by_pane[pane].values():
             head = members[0]
             outlets = sorted({m["outlet"] for m in members})
-            out.append(f"- **{_md(head['title'])}** ({len(members)} stories, {', '.join(map(_md, outlets))})")
+            names = ", ".join(map(_md, outlets))
+            out.append(f"- **{_md(head['title'])}** ({len(members)} stories, {names})")
             for m in members[1:]:
-                out.append(f"  - {_md(m['title'])} — {_md(m['outlet'])} ({m['cluster_signal']} {m['cluster_score']:.0f})")
+                why = f"{m['cluster_signal']} {m['cluster_score']:.0f}"
+                out.append(f"  - {_md(m['title'])} — {_md(m['outlet'])} ({why})")
         out.append("")
     return "\n".join(out) + ("\n" if out else "")
 
@@ -427,7 +434,9 @@ def _write_out(text: str, output: Path | None) -> None:
 @common_options
 @click.argument("story_id")
 @click.pass_context
-def explain(ctx: click.Context, config_path: Path | None, db_path: Path | None, story_id: str) -> None:
+def explain(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, story_id: str
+) -> None:
     """Say why a story sits in its cluster and its pane (an id prefix is enough)."""
     from app.store import Store
 
@@ -471,13 +480,16 @@ def explain(ctx: click.Context, config_path: Path | None, db_path: Path | None, 
         lines.append(f"  moved  by you to {state['pane_override']}")
     for q in quotes:
         lines.append(
-            f"quote    {clean_line(q.text, max_len=120)!r}: {q.stories} stories, {q.outlets} outlets"
+            f"quote    {clean_line(q.text, max_len=120)!r}: "
+            f"{q.stories} stories, {q.outlets} outlets"
         )
     click.echo("\n".join(lines))
 
 
 # ---------------------------------------------------------- rebuild commands
-def _rebuild(ctx: click.Context, config_path: Path | None, db_path: Path | None, classify_only: bool) -> None:
+def _rebuild(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, classify_only: bool
+) -> None:
     from app.derive import rebuild
     from app.lock import refresh_lock
     from app.store import Store
@@ -531,11 +543,20 @@ def feeds_list(ctx: click.Context, config_path: Path | None, db_path: Path | Non
     except FrontlineError as exc:
         _fail(exc)
     for f in statuses:
-        state = "gone" if f.gone else ("off" if not f.enabled else ("failing" if f.error_count else "ok"))
+        state = (
+            "gone"
+            if f.gone
+            else ("off" if not f.enabled else ("failing" if f.error_count else "ok"))
+        )
         last = f.last_success.strftime("%Y-%m-%d %H:%M") if f.last_success else "never"
-        err = f"  [{f.error_count}x: {clean_line(f.last_error or '', max_len=80)}]" if f.error_count else ""
+        err = (
+            f"  [{f.error_count}x: {clean_line(f.last_error or '', max_len=80)}]"
+            if f.error_count
+            else ""
+        )
         click.echo(
-            f"{state:7} {f.stories:5} stories  last ok {last:16}  {clean_line(f.name, max_len=30):30} "
+            f"{state:7} {f.stories:5} stories  last ok {last:16}  "
+            f"{clean_line(f.name, max_len=30):30} "
             f"{f.url}{err}"
         )
 
@@ -575,7 +596,9 @@ def feeds_add(
     click.echo(f"{'added' if added else 'already known (enabled)'}: {shown} {url}")
 
 
-def _feed_toggle(ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str, op: str) -> None:
+def _feed_toggle(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str, op: str
+) -> None:
     from app.store import Store
 
     settings = _load(ctx, config_path, db_path)
@@ -599,7 +622,9 @@ def _feed_toggle(ctx: click.Context, config_path: Path | None, db_path: Path | N
 @common_options
 @click.argument("url")
 @click.pass_context
-def feeds_remove(ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str) -> None:
+def feeds_remove(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str
+) -> None:
     """Stop polling a feed (its stories stay)."""
     _feed_toggle(ctx, config_path, db_path, url, "remove")
 
@@ -608,7 +633,9 @@ def feeds_remove(ctx: click.Context, config_path: Path | None, db_path: Path | N
 @common_options
 @click.argument("url")
 @click.pass_context
-def feeds_enable(ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str) -> None:
+def feeds_enable(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str
+) -> None:
     """Poll a feed again (also clears 'gone' and back-off)."""
     _feed_toggle(ctx, config_path, db_path, url, "enable")
 
@@ -617,7 +644,9 @@ def feeds_enable(ctx: click.Context, config_path: Path | None, db_path: Path | N
 @common_options
 @click.argument("url")
 @click.pass_context
-def feeds_disable(ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str) -> None:
+def feeds_disable(
+    ctx: click.Context, config_path: Path | None, db_path: Path | None, url: str
+) -> None:
     """Stop polling a feed for now."""
     _feed_toggle(ctx, config_path, db_path, url, "disable")
 

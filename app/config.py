@@ -199,9 +199,9 @@ def _dataclass_from(cls: type[Any], data: Mapping[str, Any], key: str) -> Any:
         if name not in fields:
             raise _unknown(path, list(fields))
         fld = fields[name]
-        default = (
-            fld.default if fld.default is not dataclasses.MISSING else fld.default_factory()  # type: ignore[misc]
-        )
+        default: Any = fld.default
+        if fld.default_factory is not dataclasses.MISSING:
+            default = fld.default_factory()
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigValueError(path, f"must be true or false, not {value!r}")
@@ -251,7 +251,8 @@ def _check_feed_url(url: object, key: str) -> str:
 
 def _feed_key(url: str) -> str:
     parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}{parts.path.rstrip('/')}?{parts.query}"
+    host = (parts.netloc or "").lower()
+    return f"{parts.scheme.lower()}://{host}{parts.path.rstrip('/')}?{parts.query}"
 
 
 def _feeds(value: object, key: str) -> tuple[FeedConfig, ...]:
@@ -334,7 +335,9 @@ def parse_settings(
     return Settings(
         config_path=config_path,
         database=database,
-        refresh=_dataclass_from(RefreshSettings, _table(data.get("refresh", {}), "refresh"), "refresh"),
+        refresh=_dataclass_from(
+            RefreshSettings, _table(data.get("refresh", {}), "refresh"), "refresh"
+        ),
         seeds=seeds,
         feeds=feeds,
         clustering=_dataclass_from(

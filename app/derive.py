@@ -186,7 +186,9 @@ def _terms(raw: str | None) -> tuple[str, ...]:
     return tuple(json.loads(raw or "[]"))
 
 
-def rebuild(store: Store, settings: Settings, *, now: datetime, reclassify_only: bool = False) -> int:
+def rebuild(
+    store: Store, settings: Settings, *, now: datetime, reclassify_only: bool = False
+) -> int:
     """Recompute every derived table from the stories (``recluster``/``reclassify``).
 
     User decisions (splits, merges, pane moves, read/star/dismiss) live in

@@ -70,7 +70,9 @@ class Desk:
             (outlets if m["kind"] == "outlet" else terms).append(m["value"])
         return outlets, _terms_regex(terms)
 
-    def _rows(self, raw: list[dict[str, Any]], term_mute: re.Pattern[str] | None) -> list[ClusterRow]:
+    def _rows(
+        self, raw: list[dict[str, Any]], term_mute: re.Pattern[str] | None
+    ) -> list[ClusterRow]:
         out: list[ClusterRow] = []
         for r in raw:
             if term_mute is not None and term_mute.search(r["headline"]):
@@ -89,9 +91,7 @@ class Desk:
     ) -> list[ClusterRow]:
         """A page of a pane's clusters, newest update first, mutes applied."""
         outlets, term_mute = self._mutes()
-        raw = self.store.cluster_rows(
-            pane, filt, limit=limit, offset=offset, muted_outlets=outlets
-        )
+        raw = self.store.cluster_rows(pane, filt, limit=limit, offset=offset, muted_outlets=outlets)
         return self._rows(raw, term_mute)
 
     def count_clusters(self, pane: str, filt: ClusterFilter = ClusterFilter()) -> int:
@@ -174,7 +174,9 @@ class Desk:
         ids = self.store.cluster_story_ids(cluster_id)
         flags = self.store.read_flags(ids)
         all_read = all(r for r, _ in flags.values())
-        new = {sid: (not all_read, True if not all_read else seen) for sid, (_, seen) in flags.items()}
+        new = {
+            sid: (not all_read, True if not all_read else seen) for sid, (_, seen) in flags.items()
+        }
         self.store.set_story_flags(new, self.clock())
         verb = "unread" if all_read else "read"
         return self._record(
@@ -321,7 +323,9 @@ def _terms_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
     return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        + r")(?!\w)",
         re.IGNORECASE,
     )
 
@@ -338,4 +342,3 @@ def open_desk(
     else:
         store = Store.open(path)
     return Desk(store, settings, clock=clock)
-

@@ -15,11 +15,11 @@ from datetime import datetime
 __all__ = [
     "DEFAULT_PANES",
     "OTHER",
+    "Classification",
     "ClusterDetail",
     "ClusterFilter",
     "ClusterLink",
     "ClusterRow",
-    "Classification",
     "FeedStatus",
     "PaneStats",
     "ParsedFeed",
@@ -39,14 +39,14 @@ DEFAULT_PANES: tuple[str, ...] = ("diplomacy", "battlefield", "aid", "other")
 OTHER = "other"
 
 
-class SourceKind(str, enum.Enum):
+class SourceKind(enum.StrEnum):
     """Where a story came from."""
 
     FEED = "feed"
     FILE = "file"
 
 
-class Signal(str, enum.Enum):
+class Signal(enum.StrEnum):
     """Why a story sits in its cluster (strongest first)."""
 
     FOUNDER = "founder"  # the story started the cluster
@@ -214,7 +214,7 @@ class FeedStatus:
     stories: int
 
 
-class SourceStatus(str, enum.Enum):
+class SourceStatus(enum.StrEnum):
     """The outcome for one source in one refresh."""
 
     OK = "ok"

@@ -131,7 +131,9 @@ async def _ingest_file(run: _Run, path: Path) -> SourceResult:
         data = await asyncio.to_thread(read_source_file, path, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
         if run.store.file_hash(source) == digest:
-            return SourceResult(source=shown, kind=SourceKind.FILE, status=SourceStatus.NOT_MODIFIED)
+            return SourceResult(
+                source=shown, kind=SourceKind.FILE, status=SourceStatus.NOT_MODIFIED
+            )
         parsed = await asyncio.to_thread(
             _parse_file, path, data, run.now, run.settings.refresh.max_new_items
         )
@@ -149,7 +151,7 @@ async def _ingest_file(run: _Run, path: Path) -> SourceResult:
         source,
         SourceKind.FILE,
         parsed.stories,
-        outlet=clean_line(parsed.title or path.stem, max_len=200),
+        outlet=clean_line(parsed.title or path.name, max_len=200),
         now=run.now,
         replace_all=True,
         file_info={
@@ -206,15 +208,13 @@ async def _feed(
     started = time.monotonic()
     host = (urlsplit(feed.url).hostname or "").lower()
     per_host = hosts.setdefault(host, asyncio.Semaphore(run.settings.refresh.per_host))
-    state = FeedState(
-        etag=feed.etag, last_modified=feed.last_modified, body_hash=feed.body_hash
-    )
+    state = FeedState(etag=feed.etag, last_modified=feed.last_modified, body_hash=feed.body_hash)
     async with gate:
         result = await fetch_feed(client, feed.url, state, limits, per_host=per_host)
     if result.outcome == "error":
-        when = next_attempt(feed.error_count + 1, run.now, retry_after=result.retry_after)
-        if result.gone:
-            when = None
+        when: datetime | None = None
+        if not result.gone:
+            when = next_attempt(feed.error_count + 1, run.now, retry_after=result.retry_after)
         run.store.record_feed_result(
             feed.url,
             now=run.now,
@@ -327,7 +327,9 @@ def _make_pool(n_feeds: int, workers: int) -> concurrent.futures.Executor:
     if n_feeds >= PROCESS_POOL_MIN_FEEDS and workers > 1 and (os.cpu_count() or 1) > 1:
         # forkserver/spawn, not fork: the desk calls this from a thread, and
         # forking a threaded process can deadlock the child.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        method = (
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        )
         return concurrent.futures.ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context(method)
         )
@@ -404,9 +406,7 @@ async def _fetch_all(
     run.pool = _make_pool(len(due), settings.refresh.parse_workers)
     gate = asyncio.Semaphore(settings.refresh.concurrency)
     hosts: dict[str, asyncio.Semaphore] = {}
-    tasks = {
-        asyncio.ensure_future(_feed(run, client, f, limits, gate, hosts)): f for f in due
-    }
+    tasks = {asyncio.ensure_future(_feed(run, client, f, limits, gate, hosts)): f for f in due}
     deadline = time.monotonic() + settings.refresh.total_deadline
     try:
         pending = set(tasks)
@@ -548,5 +548,3 @@ def ingest_paths(
     return asyncio.run(
         refresh(settings, store, now=now, include_seeds=False, include_feeds=False, paths=paths)
     )
-
-

@@ -261,7 +261,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """
     )
-    db["stories"].enable_fts(
+    db.table("stories").enable_fts(
         ["title", "summary", "body"],
         fts_version="FTS5",
         create_triggers=True,
@@ -547,7 +547,7 @@ class Store:
                 conn.execute("ROLLBACK")
             raise DatabaseError(f"database write failed: {exc}") from None
 
-    def _q(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict[str, Any]]:
+    def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
 
     def data_version(self) -> int:
@@ -822,9 +822,7 @@ class Store:
             }
             fresh = [(sid, s) for sid, s in prepared if sid not in existing]
             if max_new is not None and len(fresh) > max_new:
-                fresh.sort(
-                    key=lambda p: (to_db_time(p[1].published) or "", p[0]), reverse=True
-                )
+                fresh.sort(key=lambda p: (to_db_time(p[1].published) or "", p[0]), reverse=True)
                 dropped = len(fresh) - max_new
                 keep = {sid for sid, _ in fresh[:max_new]}
                 prepared = [(sid, s) for sid, s in prepared if sid in existing or sid in keep]
@@ -971,17 +969,13 @@ class Store:
         For clustering and classification over many stories without building
         full models.
         """
-        sql = (
-            "SELECT id, source, outlet, title, summary, body, guid, url, published "
-            "FROM stories"
-        )
+        sql = "SELECT id, source, outlet, title, summary, body, guid, url, published FROM stories"
         params: list[Any] = []
         if since is not None:
             sql += " WHERE published >= ?"
             params.append(to_db_time(since))
         sql += " ORDER BY published, id"
-        for row in self.db.query(sql, params):
-            yield row
+        yield from self.db.query(sql, params)
 
     def raw_stories(self, ids: Sequence[str] | None) -> list[dict[str, Any]]:
         """Plain rows like :meth:`iter_stories_raw` for the given ids (None: all)."""
@@ -1142,10 +1136,8 @@ class Store:
                 db.execute("DELETE FROM quotes")
             else:
                 for chunk in _chunks(story_scope, 500):
-                    db.execute(
-                        f"DELETE FROM quote_stories WHERE story_id IN ({','.join('?' * len(chunk))})",
-                        chunk,
-                    )
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM quote_stories WHERE story_id IN ({marks})", chunk)
             for qid, text, first_seen, story_ids, outlets in groups:
                 db.execute(
                     "INSERT INTO quotes(id, text, first_seen, stories, outlets) VALUES(?,?,?,?,?)"
@@ -1290,7 +1282,9 @@ class Store:
             db.execute("UPDATE mutes SET active = ? WHERE id = ?", [int(active), mute_id])
 
     # -------------------------------------------------------------- actions
-    def push_action(self, kind: str, description: str, undo: Mapping[str, Any], now: datetime) -> int:
+    def push_action(
+        self, kind: str, description: str, undo: Mapping[str, Any], now: datetime
+    ) -> int:
         """Record a triage action with what undoes it (the persisted undo stack)."""
         with self.write() as db:
             cur = db.execute(
@@ -1438,7 +1432,9 @@ class Store:
         words = [w for w in query.replace('"', " ").split() if w]
         if not words:
             return []
-        match = " ".join(f'"{w}"*' if i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words))
+        match = " ".join(
+            f'"{w}"*' if i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words)
+        )
         lo, hi = "\x02", "\x03"  # control markers: clean text never contains them
         try:
             rows = self.db.conn.execute(

@@ -40,7 +40,11 @@ def seed_dir(tmp_path: Path) -> Path:
 def settings(tmp_path: Path, seed_dir: Path) -> Settings:
     """Seeds only, no feeds, a temp database."""
     return parse_settings(
-        {"storage": {"database": str(tmp_path / "t.db")}, "seeds": {"paths": [str(seed_dir)]}, "feeds": []},
+        {
+            "storage": {"database": str(tmp_path / "t.db")},
+            "seeds": {"paths": [str(seed_dir)]},
+            "feeds": [],
+        },
         base=tmp_path,
     )
 

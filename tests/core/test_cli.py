@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(rb"\x1b[\[\]]")
 
 
-def frontline(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def frontline(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
     base.update(env or {})
     return subprocess.run(
@@ -80,7 +82,7 @@ def test_refresh_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
 
 def test_bad_config_exits_2_with_the_key(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
-    cfg.write_text("[refresh]\ninterval = \"ten\"\n")
+    cfg.write_text('[refresh]\ninterval = "ten"\n')
     r = frontline("refresh", "--config", str(cfg))
     assert r.returncode == 2
     assert b"refresh.interval" in r.stderr and b"Traceback" not in r.stderr
@@ -92,8 +94,8 @@ def test_missing_config_exits_2_with_the_path(tmp_path: Path) -> None:
 
 
 def test_locked_refresh_exits_75_at_once(tmp_path: Path) -> None:
-    from app.lock import refresh_lock
     from app.config import load_settings
+    from app.lock import refresh_lock
 
     cfg = seeds_config(tmp_path)
     settings = load_settings(cfg)

@@ -137,7 +137,13 @@ def test_unknown_key_suggests_the_close_one() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "javascript:alert(1)", "http://", "ftp://x.example/feed", "https://u:p@x.example/"],
+    [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://",
+        "ftp://x.example/feed",
+        "https://u:p@x.example/",
+    ],
 )
 def test_bad_feed_urls_rejected_naming_the_entry(url: str) -> None:
     with pytest.raises(ConfigValueError) as e:

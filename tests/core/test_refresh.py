@@ -142,7 +142,11 @@ def test_one_failing_feed_never_stops_the_others(tmp_path: Path) -> None:
 
 def test_missing_seed_path_is_an_error_result_not_a_crash(tmp_path: Path) -> None:
     settings = parse_settings(
-        {"storage": {"database": str(tmp_path / "m.db")}, "seeds": {"paths": ["nope"]}, "feeds": []},
+        {
+            "storage": {"database": str(tmp_path / "m.db")},
+            "seeds": {"paths": ["nope"]},
+            "feeds": [],
+        },
         base=tmp_path,
     )
     report = run(settings)
@@ -159,7 +163,9 @@ def test_unreadable_seed_is_isolated(settings: Settings, seed_dir: Path) -> None
     assert sum(1 for r in report.results if r.status is SourceStatus.OK) == 5
 
 
-@pytest.mark.parametrize("bad_title", ["[/]", "[@click=app.quit]x", "\x1b]52;c;SGk=\x07evil\x1b[2J"])
+@pytest.mark.parametrize(
+    "bad_title", ["[/]", "[@click=app.quit]x", "\x1b]52;c;SGk=\x07evil\x1b[2J"]
+)
 def test_hostile_feed_text_is_cleaned_at_ingest(tmp_path: Path, bad_title: str) -> None:
     body = RSS.replace(
         b"Finland announces $217 million military aid package for Ukraine",

@@ -32,7 +32,9 @@ def stories(n: int, prefix: str = "t") -> list[ParsedStory]:
 def snapshot(path: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     out = {}
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'stories_fts%'"):
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'stories_fts%'"
+    ):
         out[name] = sorted(conn.execute(f"SELECT * FROM [{name}]").fetchall(), key=repr)
     conn.close()
     return out
@@ -126,7 +128,11 @@ def test_upsert_is_idempotent(tmp_path: Path) -> None:
     snap = snapshot(p)
     with Store.open(p) as s:
         r2 = s.write_stories(
-            "https://f.example/", SourceKind.FEED, stories(5), outlet="F", now=NOW + timedelta(hours=1)
+            "https://f.example/",
+            SourceKind.FEED,
+            stories(5),
+            outlet="F",
+            now=NOW + timedelta(hours=1),
         )
         assert r2.new == () and r2.updated == ()
     assert snapshot(p) == snap
@@ -146,7 +152,9 @@ def test_feed_never_deletes_absent_items_file_does(store: Store) -> None:
     store.write_stories("https://f.example/", SourceKind.FEED, stories(4), outlet="F", now=NOW)
     r = store.write_stories("https://f.example/", SourceKind.FEED, [], outlet="F", now=NOW)
     assert r.removed == () and store.story_count() == 4
-    store.write_stories("/p/a.txt", SourceKind.FILE, stories(3, "f"), outlet="a", now=NOW, replace_all=True)
+    store.write_stories(
+        "/p/a.txt", SourceKind.FILE, stories(3, "f"), outlet="a", now=NOW, replace_all=True
+    )
     r = store.write_stories(
         "/p/a.txt", SourceKind.FILE, stories(1, "f"), outlet="a", now=NOW, replace_all=True
     )
@@ -181,7 +189,11 @@ def test_max_new_keeps_the_newest(store: Store) -> None:
 
 def test_missing_date_uses_first_seen_and_flags_it(store: Store) -> None:
     store.write_stories(
-        "https://f.example/", SourceKind.FEED, [ParsedStory(title="Undated", guid="u")], outlet="F", now=NOW
+        "https://f.example/",
+        SourceKind.FEED,
+        [ParsedStory(title="Undated", guid="u")],
+        outlet="F",
+        now=NOW,
     )
     (s,) = store.stories()
     assert s.published == NOW and s.published_estimated
@@ -189,7 +201,9 @@ def test_missing_date_uses_first_seen_and_flags_it(store: Store) -> None:
 
 def test_fts_search_and_integrity(store: Store) -> None:
     store.write_stories("https://f.example/", SourceKind.FEED, stories(10), outlet="F", now=NOW)
-    store.write_stories("/p/a.txt", SourceKind.FILE, stories(3, "f"), outlet="a", now=NOW, replace_all=True)
+    store.write_stories(
+        "/p/a.txt", SourceKind.FILE, stories(3, "f"), outlet="a", now=NOW, replace_all=True
+    )
     store.write_stories("/p/a.txt", SourceKind.FILE, [], outlet="a", now=NOW, replace_all=True)
     hits = store.search("headline number 3")
     assert hits and hits[0].title == "t headline number 3"
