@@ -1,0 +1,222 @@
+"""The SQLite store: the only module that speaks SQL.
+
+Owns the schema (applied through sqlite-utils migrations), the checks made at
+open (a frontline database, a schema this code understands, not corrupt), and
+every read and write. It returns models, never rows.
+
+Concurrency: the desk and a cron ``frontline refresh`` share one file. WAL
+lets readers and one writer work together; every write transaction starts
+with ``BEGIN IMMEDIATE`` (a deferred transaction that reads first fails at
+once with "database is locked" when another process writes) and waits up to
+the busy timeout. Transactions are short and never span network I/O.
+
+Data layout: ``stories`` hold what sources said (with provenance);
+``story_cluster``, ``story_pane``, ``clusters``, ``quotes`` and
+``quote_stories`` are derived and can be rebuilt; ``story_state``,
+``cluster_state``, ``decisions``, ``mutes`` and ``actions`` are the user's and
+survive any rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from app.errors import DatabaseError, WrongDatabaseError
+from app.store._base import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
+    ClusterRecord,
+    FeedRecord,
+    StoreBase,
+    WriteResult,
+    from_db_time,
+    row_to_cluster,
+    story_id_for,
+    to_db_time,
+)
+from app.store.derived import DerivedMixin
+from app.store.feeds import FeedsMixin
+from app.store.reads import ReadsMixin
+from app.store.schema import SCHEMA_VERSION, migrations
+from app.store.stories import StoriesMixin
+from app.store.user import UserMixin
+from app.text import clean_line
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "ClusterRecord",
+    "FeedRecord",
+    "Store",
+    "WriteResult",
+    "from_db_time",
+    "row_to_cluster",
+    "story_id_for",
+    "to_db_time",
+]
+
+
+class Store(StoriesMixin, FeedsMixin, DerivedMixin, UserMixin, ReadsMixin, StoreBase):
+    """A frontline database. Not thread-safe: one Store per thread.
+
+    The methods live in mixins by responsibility (feeds, stories, derived
+    data, user state, desk reads); this class opens, checks and migrates.
+    """
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        check: bool = False,
+        create: bool = True,
+    ) -> Store:
+        """Open (and create or migrate) a database file.
+
+        Args:
+            path: The database file, or ``":memory:"``.
+            readonly: Open without write access (the desk falls back to this
+                when the file or its directory is not writable).
+            check: Run ``PRAGMA quick_check`` (refresh and doctor do; the desk
+                does it in the background).
+            create: Create the file when missing.
+
+        Raises:
+            WrongDatabaseError: Not SQLite, another application's database, or
+                a schema newer than this code.
+            DatabaseError: Corrupt, unreadable, or cannot be created.
+        """
+        if str(path) == ":memory:":
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            store = cls(sqlite_utils.Database(conn), None, readonly=False)
+            store._init_new()
+            return store
+        p = Path(path)
+        shown = clean_line(str(p))
+        exists = p.exists()
+        if exists:
+            cls._check_header(p)
+            if not readonly and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)):
+                raise DatabaseError(
+                    f"database {shown}: read-only (no write permission on the file or its folder)"
+                )
+        elif readonly or not create:
+            raise DatabaseError(f"database {shown}: no such file")
+        else:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"database {shown}: cannot create its directory ({exc.strerror})"
+                ) from None
+        try:
+            if readonly:
+                conn = sqlite3.connect(
+                    f"{p.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None
+                )
+            else:
+                conn = sqlite3.connect(str(p), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"database {shown}: cannot open ({exc})") from None
+        store = cls(sqlite_utils.Database(conn), p, readonly=readonly)
+        try:
+            store._prepare(exists=exists, check=check, shown=shown)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @staticmethod
+    def _check_header(p: Path) -> None:
+        shown = clean_line(str(p))
+        try:
+            if not p.is_file():
+                raise WrongDatabaseError(f"database {shown}: not a regular file")
+            with p.open("rb") as fh:
+                head = fh.read(16)
+        except PermissionError:
+            raise DatabaseError(f"database {shown}: permission denied") from None
+        except OSError as exc:
+            raise DatabaseError(f"database {shown}: cannot read ({exc.strerror})") from None
+        if head and head != b"SQLite format 3\x00":
+            raise WrongDatabaseError(
+                f"database {shown}: not a SQLite database; point --db or [storage] database "
+                "at a frontline database (or a new path)"
+            )
+
+    def _prepare(self, *, exists: bool, check: bool, shown: str) -> None:
+        conn = self.db.conn
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"database {shown}: unreadable ({exc}); restore it from a backup or move it away"
+            ) from None
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+            raise WrongDatabaseError(
+                f"database {shown}: this SQLite file belongs to another application; "
+                "frontline will not write to it"
+            )
+        if version > SCHEMA_VERSION:
+            raise WrongDatabaseError(
+                f"database {shown}: written by a newer frontline (schema {version}, this "
+                f"version knows {SCHEMA_VERSION}); upgrade frontline"
+            )
+        if check:
+            problem = self.quick_check()
+            if problem:
+                raise DatabaseError(
+                    f"database {shown}: integrity check failed ({problem}); restore from a "
+                    "backup (frontline doctor explains)"
+                )
+        if self.readonly:
+            if version < SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"database {shown}: read-only and not yet set up; open it writable once"
+                )
+            return
+        if not tables:
+            self._init_new()
+        elif version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _init_new(self) -> None:
+        conn = self.db.conn
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        try:
+            migrations.apply(self.db)
+            self.db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError(f"database: cannot set up the schema ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL when possible)."""
+        with contextlib.suppress(sqlite3.Error):
+            if not self.readonly:
+                self.db.conn.execute("PRAGMA optimize")
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,135 @@
+"""The desk's list queries: cluster rows, counts and pane figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from app.models import (
+    ClusterFilter,
+    QuoteInfo,
+)
+from app.store._base import StoreBase, _req_time, to_db_time
+
+
+class ReadsMixin(StoreBase):
+    """The desk's list queries: cluster rows, counts and pane figures."""
+
+    def cluster_rows(
+        self,
+        pane: str | None,
+        filt: ClusterFilter = ClusterFilter(),
+        *,
+        limit: int = 1000,
+        offset: int = 0,
+        muted_outlets: Sequence[str] = (),
+        cluster_ids: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Raw cluster rows with unread/new/starred/dismissed, newest first."""
+        where, params = self._cluster_where(pane, filt, muted_outlets, cluster_ids)
+        sql = (
+            "SELECT c.*, COALESCE(cs.starred, 0) AS starred, COALESCE(cs.dismissed, 0)"
+            " AS dismissed, cs.pane_override,"
+            " (SELECT count(*) FROM story_cluster x LEFT JOIN story_state ss"
+            "  ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
+            "  AND COALESCE(ss.read, 0) = 0) AS unread,"
+            " (SELECT count(*) FROM story_cluster x LEFT JOIN story_state ss"
+            "  ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
+            "  AND COALESCE(ss.seen, 0) = 0) AS unseen"
+            " FROM clusters c LEFT JOIN cluster_state cs ON cs.cluster_id = c.id"
+            f" WHERE {where} ORDER BY c.last_update DESC, c.id LIMIT ? OFFSET ?"
+        )
+        return self._q(sql, [*params, limit, offset])
+
+    def count_clusters(
+        self,
+        pane: str | None,
+        filt: ClusterFilter = ClusterFilter(),
+        *,
+        muted_outlets: Sequence[str] = (),
+    ) -> int:
+        where, params = self._cluster_where(pane, filt, muted_outlets, None)
+        sql = (
+            "SELECT count(*) FROM clusters c LEFT JOIN cluster_state cs"
+            f" ON cs.cluster_id = c.id WHERE {where}"
+        )
+        return int(self.db.conn.execute(sql, params).fetchone()[0])
+
+    @staticmethod
+    def _cluster_where(
+        pane: str | None,
+        filt: ClusterFilter,
+        muted_outlets: Sequence[str],
+        cluster_ids: Sequence[str] | None,
+    ) -> tuple[str, list[Any]]:
+        where = ["1 = 1"]
+        params: list[Any] = []
+        if pane is not None:
+            where.append("c.pane = ?")
+            params.append(pane)
+        if not filt.include_dismissed:
+            where.append("COALESCE(cs.dismissed, 0) = 0")
+        if filt.starred_only:
+            where.append("COALESCE(cs.starred, 0) = 1")
+        if filt.since is not None:
+            where.append("c.last_update >= ?")
+            params.append(to_db_time(filt.since))
+        if filt.unread_only:
+            where.append(
+                "EXISTS (SELECT 1 FROM story_cluster x LEFT JOIN story_state ss"
+                " ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
+                " AND COALESCE(ss.read, 0) = 0)"
+            )
+        if muted_outlets:
+            # Hidden when every member comes from a muted outlet.
+            where.append(
+                "EXISTS (SELECT 1 FROM story_cluster x JOIN stories s ON s.id = x.story_id"
+                f" WHERE x.cluster_id = c.id AND s.outlet NOT IN"
+                f" ({','.join('?' * len(muted_outlets))}))"
+            )
+            params.extend(muted_outlets)
+        if cluster_ids is not None:
+            where.append(f"c.id IN ({','.join('?' * len(cluster_ids)) or 'NULL'})")
+            params.extend(cluster_ids)
+        return " AND ".join(where), params
+
+    def pane_hourly(self, since: datetime) -> list[tuple[str, str]]:
+        """(effective pane, first_seen) of stories first seen since a time."""
+        rows = self.db.conn.execute(
+            "SELECT c.pane, s.first_seen FROM stories s JOIN story_cluster sc"
+            " ON sc.story_id = s.id JOIN clusters c ON c.id = sc.cluster_id"
+            " WHERE s.first_seen >= ?",
+            [to_db_time(since)],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def pane_counts(self) -> dict[str, tuple[int, int]]:
+        """pane -> (visible clusters, clusters with an unread member)."""
+        rows = self.db.conn.execute(
+            "SELECT c.pane, count(*), sum(EXISTS (SELECT 1 FROM story_cluster x LEFT JOIN"
+            " story_state ss ON ss.story_id = x.story_id WHERE x.cluster_id = c.id AND"
+            " COALESCE(ss.read, 0) = 0)) FROM clusters c LEFT JOIN cluster_state cs"
+            " ON cs.cluster_id = c.id WHERE COALESCE(cs.dismissed, 0) = 0 GROUP BY c.pane"
+        ).fetchall()
+        return {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
+
+    def cluster_quotes(self, story_ids: Sequence[str]) -> list[QuoteInfo]:
+        if not story_ids:
+            return []
+        rows = self._q(
+            "SELECT DISTINCT q.* FROM quotes q JOIN quote_stories qs ON qs.quote_id = q.id"
+            f" WHERE qs.story_id IN ({','.join('?' * len(story_ids))})"
+            " ORDER BY q.outlets DESC, q.first_seen",
+            list(story_ids),
+        )
+        return [
+            QuoteInfo(
+                id=r["id"],
+                text=r["text"],
+                first_seen=_req_time(r["first_seen"]),
+                stories=r["stories"],
+                outlets=r["outlets"],
+            )
+            for r in rows
+        ]

@@ -1,0 +1,157 @@
+"""The schema, as sqlite-utils migrations. Add a migration, never edit one."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("frontline")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            origin TEXT NOT NULL DEFAULT 'config',
+            in_config INTEGER NOT NULL DEFAULT 1,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            last_checked TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            error_kind TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT,
+            gone INTEGER NOT NULL DEFAULT 0,
+            redirect_url TEXT,
+            redirect_count INTEGER NOT NULL DEFAULT 0,
+            warnings TEXT NOT NULL DEFAULT '[]',
+            added TEXT
+        );
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            content_hash TEXT,
+            size INTEGER,
+            mtime TEXT,
+            last_ingested TEXT,
+            last_error TEXT
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            source_kind TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            guid TEXT,
+            url TEXT,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published TEXT NOT NULL,
+            published_estimated INTEGER NOT NULL DEFAULT 0,
+            fetched TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            offset_start INTEGER,
+            offset_end INTEGER,
+            content_hash TEXT NOT NULL
+        );
+        CREATE INDEX stories_source ON stories(source);
+        CREATE INDEX stories_published ON stories(published);
+        CREATE INDEX stories_first_seen ON stories(first_seen);
+        CREATE TABLE story_cluster (
+            story_id TEXT PRIMARY KEY,
+            cluster_id TEXT NOT NULL,
+            signal TEXT NOT NULL,
+            score REAL NOT NULL,
+            matched_id TEXT
+        );
+        CREATE INDEX story_cluster_cluster ON story_cluster(cluster_id);
+        CREATE TABLE story_pane (
+            story_id TEXT PRIMARY KEY,
+            pane TEXT NOT NULL,
+            score REAL NOT NULL,
+            terms TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE clusters (
+            id TEXT PRIMARY KEY,
+            pane TEXT NOT NULL,
+            rule_pane TEXT NOT NULL,
+            pane_score REAL NOT NULL DEFAULT 0,
+            pane_terms TEXT NOT NULL DEFAULT '[]',
+            headline TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_update TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            outlets INTEGER NOT NULL
+        );
+        CREATE INDEX clusters_pane_update ON clusters(pane, last_update);
+        CREATE TABLE quotes (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            stories INTEGER NOT NULL,
+            outlets INTEGER NOT NULL
+        );
+        CREATE TABLE quote_stories (
+            quote_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            PRIMARY KEY (quote_id, story_id)
+        );
+        CREATE INDEX quote_stories_story ON quote_stories(story_id);
+        CREATE TABLE story_state (
+            story_id TEXT PRIMARY KEY,
+            read INTEGER NOT NULL DEFAULT 0,
+            seen INTEGER NOT NULL DEFAULT 0,
+            changed TEXT
+        );
+        CREATE TABLE cluster_state (
+            cluster_id TEXT PRIMARY KEY,
+            starred INTEGER NOT NULL DEFAULT 0,
+            dismissed INTEGER NOT NULL DEFAULT 0,
+            pane_override TEXT,
+            changed TEXT
+        );
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            story_id TEXT,
+            cluster_id TEXT,
+            other_id TEXT,
+            created TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE mutes (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            created TEXT NOT NULL,
+            expires TEXT,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            description TEXT NOT NULL,
+            undo TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        """
+    )
+    db.table("stories").enable_fts(
+        ["title", "summary", "body"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+SCHEMA_VERSION = 1  # number of migrations; bump with each new one
