@@ -165,7 +165,6 @@ def write_clusters(store: Store, settings: Settings, cluster_ids: Iterable[str])
         pane = cluster_pane(classes, rules=settings.panes)
         founder = next((r for r in rows if r["story_id"] == cid), rows[0])
         published = [from_db_time(r["published"]) for r in rows]
-        seen = [from_db_time(r["first_seen"]) for r in rows]
         records.append(
             ClusterRecord(
                 id=cid,
@@ -174,7 +173,9 @@ def write_clusters(store: Store, settings: Settings, cluster_ids: Iterable[str])
                 pane_terms=pane.terms,
                 headline=founder["title"],
                 first_seen=min(p for p in published if p is not None),
-                last_update=max(s for s in seen + published if s is not None),
+                # The newest member's publication time: what "age" means to
+                # a desk (an ingest of old pages must not make them look new).
+                last_update=max(p for p in published if p is not None),
                 size=len(rows),
                 outlets=len({r["outlet"] for r in rows}),
             )

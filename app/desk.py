@@ -63,23 +63,19 @@ class Desk:
         names = [p.name for p in self.settings.panes.panes if p.name != "other"]
         return (*names, "other")
 
-    def _mutes(self) -> tuple[list[str], re.Pattern[str] | None]:
+    def _mutes(self) -> tuple[list[str], list[str]]:
+        """Active (outlets, terms) mutes."""
         outlets: list[str] = []
         terms: list[str] = []
         for m in self.store.mutes(self.clock()):
             (outlets if m["kind"] == "outlet" else terms).append(m["value"])
-        return outlets, _terms_regex(terms)
+        return outlets, terms
 
-    def _rows(
-        self, raw: list[dict[str, Any]], term_mute: re.Pattern[str] | None
-    ) -> list[ClusterRow]:
-        out: list[ClusterRow] = []
-        for r in raw:
-            if term_mute is not None and term_mute.search(r["headline"]):
-                continue
-            alert = bool(self._alert_re and self._alert_re.search(r["headline"]))
-            out.append(row_to_cluster(r, alert=alert))
-        return out
+    def _rows(self, raw: list[dict[str, Any]]) -> list[ClusterRow]:
+        return [
+            row_to_cluster(r, alert=bool(self._alert_re and self._alert_re.search(r["headline"])))
+            for r in raw
+        ]
 
     def clusters(
         self,
@@ -89,14 +85,16 @@ class Desk:
         limit: int = 1000,
         offset: int = 0,
     ) -> list[ClusterRow]:
-        """A page of a pane's clusters, newest update first, mutes applied."""
-        outlets, term_mute = self._mutes()
-        raw = self.store.cluster_rows(pane, filt, limit=limit, offset=offset, muted_outlets=outlets)
-        return self._rows(raw, term_mute)
+        """A page of a pane's clusters, newest update first, mutes applied in SQL."""
+        outlets, terms = self._mutes()
+        raw = self.store.cluster_rows(
+            pane, filt, limit=limit, offset=offset, muted_outlets=outlets, muted_terms=terms
+        )
+        return self._rows(raw)
 
     def count_clusters(self, pane: str, filt: ClusterFilter = ClusterFilter()) -> int:
-        outlets, _ = self._mutes()
-        return self.store.count_clusters(pane, filt, muted_outlets=outlets)
+        outlets, terms = self._mutes()
+        return self.store.count_clusters(pane, filt, muted_outlets=outlets, muted_terms=terms)
 
     def pane_stats(self) -> dict[str, PaneStats]:
         """Per pane: visible clusters, unread clusters, and 24 hourly volumes."""
@@ -238,12 +236,21 @@ class Desk:
         if story.cluster_id == story.id and len(self.store.cluster_story_ids(story.id)) == 1:
             raise FrontlineError("that story is alone in its cluster already")
         old = story.cluster_id
+        # A story that came in by a merge (it founded the merged-in cluster):
+        # the split undoes that merge for it, or the merge would pull it back.
+        merges = [
+            int(d["id"])
+            for d in self.store.decisions()
+            if d["kind"] == "merge" and d["other_id"] == story_id
+        ]
+        for mid in merges:
+            self.store.set_decision_active(mid, False)
         did = self.store.add_decision("split", now=self.clock(), story_id=story_id)
         self._recluster([old, story_id])
         return self._record(
             "split",
             f"Split out: {clean_line(story.title, max_len=60)}",
-            {"decision": did, "clusters": [old, story_id]},
+            {"decision": did, "clusters": [old, story_id], "merges": merges},
         )
 
     def merge_clusters(self, into_id: str, from_id: str) -> str:
@@ -294,6 +301,8 @@ class Desk:
             self.store.set_cluster_state(u["cluster_id"], self.clock(), **u["state"])
         elif kind in ("split", "merge"):
             self.store.set_decision_active(int(u["decision"]), False)
+            for mid in u.get("merges", []):
+                self.store.set_decision_active(int(mid), True)
             self._recluster(u["clusters"])
         elif kind == "mute":
             self.store.set_mute_active(int(u["mute"]), False)

@@ -54,7 +54,7 @@ class PaneHeader(Horizontal):
         stats = self._stats
         parts: list[Content | str] = [
             Content.styled(pane_label(self.pane), "bold"),
-            f"  {stats.unread} unread / {stats.clusters}",
+            f" · {stats.unread} unread / {stats.clusters}",
         ]
         if self._filter_text:
             parts.append(Content.styled(f"  [{self._filter_text}]", "italic"))
