@@ -28,40 +28,35 @@ import platformdirs
 
 from app.classify import DEFAULT_PANE_CONFIG, PaneRules
 from app.cluster import ClusterParams
+from app.config_schema import (
+    DEFAULT_FEEDS,
+    TEXTUAL_THEMES,
+    AlertSettings,
+    FeedConfig,
+    RefreshSettings,
+    UiSettings,
+)
 from app.errors import ConfigError, ConfigValueError
 from app.text import clean_line
 
 __all__ = [
     "DEFAULT_FEEDS",
+    "TEXTUAL_THEMES",
     "AlertSettings",
     "FeedConfig",
     "RefreshSettings",
     "Settings",
     "UiSettings",
+    "check_feed_url",
     "default_config_path",
     "default_database_path",
+    "feed_key",
     "find_config",
     "load_settings",
     "parse_settings",
 ]
 
 ENV_CONFIG = "FRONTLINE_CONFIG"
-
-#: A curated list of public conflict-news feeds; used when a config names none.
-DEFAULT_FEEDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("https://feeds.bbci.co.uk/news/world/europe/rss.xml", "BBC Europe", ("uk", "wire")),
-    ("https://www.theguardian.com/world/ukraine/rss", "Guardian Ukraine", ("uk",)),
-    ("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera", ("intl",)),
-    ("https://kyivindependent.com/news-archive/rss/", "Kyiv Independent", ("ukraine",)),
-    ("https://www.pravda.com.ua/eng/rss/", "Ukrainska Pravda", ("ukraine",)),
-    ("https://www.ukrinform.net/rss/block-lastnews", "Ukrinform", ("ukraine",)),
-    ("https://www.themoscowtimes.com/rss/news", "The Moscow Times", ("russia",)),
-    ("https://meduza.io/rss/en/all", "Meduza", ("russia",)),
-    ("https://rss.dw.com/rdf/rss-en-world", "DW World", ("intl",)),
-    ("https://www.france24.com/en/europe/rss", "France 24 Europe", ("intl",)),
-    ("https://feeds.npr.org/1004/rss.xml", "NPR World", ("us",)),
-    ("https://www.reliefweb.int/updates/rss.xml?search=ukraine", "ReliefWeb Ukraine", ("aid",)),
-)
 
 
 def default_database_path() -> Path:
@@ -72,52 +67,6 @@ def default_database_path() -> Path:
 def default_config_path() -> Path:
     """The user-level config file (``frontline config path`` prints it)."""
     return Path(platformdirs.user_config_dir("frontline", appauthor=False)) / "config.toml"
-
-
-def _rng(lo: float, hi: float, unit: str = "") -> dict[str, Any]:
-    return {"min": lo, "max": hi, "unit": unit}
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshSettings:
-    """``[refresh]``: how feeds are polled."""
-
-    interval: int = field(default=600, metadata=_rng(60, 86_400, "seconds"))
-    concurrency: int = field(default=16, metadata=_rng(1, 256))
-    per_host: int = field(default=4, metadata=_rng(1, 64))
-    feed_deadline: float = field(default=30.0, metadata=_rng(1, 600, "seconds"))
-    total_deadline: float = field(default=300.0, metadata=_rng(5, 3600, "seconds"))
-    connect_timeout: float = field(default=10.0, metadata=_rng(0.5, 120, "seconds"))
-    read_timeout: float = field(default=20.0, metadata=_rng(0.5, 300, "seconds"))
-    max_body_mb: float = field(default=10.0, metadata=_rng(0.01, 1024, "MiB"))
-    max_new_items: int = field(default=500, metadata=_rng(1, 100_000))
-    max_redirects: int = field(default=5, metadata=_rng(0, 20))
-    parse_workers: int = field(default=2, metadata=_rng(1, 64))
-
-
-@dataclass(frozen=True, slots=True)
-class AlertSettings:
-    """``[alerts]``: terms that flag a cluster and raise a toast."""
-
-    terms: tuple[str, ...] = ()
-    bell: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class UiSettings:
-    """``[ui]``: desk appearance."""
-
-    theme: str = "textual-dark"
-    wide_min_width: int = field(default=140, metadata=_rng(60, 1000, "columns"))
-
-
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
-    """One ``[[feeds]]`` entry."""
-
-    url: str
-    name: str
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +182,17 @@ def _resolve_path(raw: str, base: Path, key: str) -> Path:
     return path if path.is_absolute() else (base / path)
 
 
-def _check_feed_url(url: object, key: str) -> str:
+def check_feed_url(url: object, key: str) -> str:
+    """A feed URL, stripped, if frontline may poll it.
+
+    Args:
+        url: The value as given (config, ``feeds add``, an OPML outline).
+        key: Where it came from, for the message.
+
+    Raises:
+        ConfigValueError: Not a string; not http(s); no host; credentials,
+            spaces or control characters in it.
+    """
     if not isinstance(url, str) or not url.strip():
         raise ConfigValueError(key, "a feed needs a url (a string)")
     url = url.strip()
@@ -249,7 +208,8 @@ def _check_feed_url(url: object, key: str) -> str:
     return url
 
 
-def _feed_key(url: str) -> str:
+def feed_key(url: str) -> str:
+    """The URL as compared for duplicates (scheme and host in lower case, no trailing /)."""
     parts = urlsplit(url)
     host = (parts.netloc or "").lower()
     return f"{parts.scheme.lower()}://{host}{parts.path.rstrip('/')}?{parts.query}"
@@ -266,8 +226,8 @@ def _feeds(value: object, key: str) -> tuple[FeedConfig, ...]:
         for name in entry:
             if name not in ("url", "name", "tags"):
                 raise _unknown(f"{path}.{name}", ["url", "name", "tags"])
-        url = _check_feed_url(entry.get("url"), f"{path}.url")
-        norm = _feed_key(url)
+        url = check_feed_url(entry.get("url"), f"{path}.url")
+        norm = feed_key(url)
         if norm in seen:
             raise ConfigValueError(f"{path}.url", f"duplicate of feeds[{seen[norm]}] ({url})")
         seen[norm] = i
@@ -323,11 +283,19 @@ def parse_settings(
         if "feeds" in data
         else tuple(FeedConfig(u, n, t) for u, n, t in DEFAULT_FEEDS)
     )
-    panes_data = data.get("panes", DEFAULT_PANE_CONFIG["panes"])
-    panes = PaneRules.from_mapping(_table(panes_data, "panes"), path="panes")
+    panes = PaneRules.from_mapping(_merge_panes(data.get("panes")), path="panes")
 
     alerts_t = _table(data.get("alerts", {}), "alerts")
     alerts = _dataclass_from(AlertSettings, alerts_t, "alerts")
+    ui = _dataclass_from(UiSettings, _table(data.get("ui", {}), "ui"), "ui")
+    if ui.theme not in TEXTUAL_THEMES:
+        close = difflib.get_close_matches(ui.theme, TEXTUAL_THEMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigValueError(
+            "ui.theme",
+            f"unknown theme {clean_line(ui.theme)!r}{hint}; built-in themes: "
+            + ", ".join(TEXTUAL_THEMES),
+        )
     keymap_t = _table(data.get("keymap", {}), "keymap")
     for name, keys in keymap_t.items():
         if not isinstance(keys, str) or not keys.strip():
@@ -345,9 +313,24 @@ def parse_settings(
         ),
         panes=panes,
         alerts=alerts,
-        ui=_dataclass_from(UiSettings, _table(data.get("ui", {}), "ui"), "ui"),
+        ui=ui,
         keymap=dict(keymap_t),
     )
+
+
+def _merge_panes(user: object) -> Mapping[str, Any]:
+    """The user's ``[panes]`` laid over the built-in rules.
+
+    Scalars (``min_score``, weights) override the defaults; a table named like
+    a built-in pane (or ``relevance``) replaces that pane's rules whole, so
+    what you write is exactly what runs for it; other tables add panes. A
+    config that only tunes ``min_score`` keeps the built-in panes.
+    """
+    merged = dict(DEFAULT_PANE_CONFIG["panes"])
+    if user is None:
+        return merged
+    merged.update(_table(user, "panes"))
+    return merged
 
 
 def find_config(explicit: Path | None = None, *, cwd: Path | None = None) -> Path | None:

@@ -21,6 +21,7 @@ __all__ = [
     "ClusterLink",
     "ClusterRow",
     "FeedStatus",
+    "FeedSubscription",
     "PaneStats",
     "ParsedFeed",
     "ParsedStory",
@@ -212,6 +213,24 @@ class FeedStatus:
     error_count: int
     next_attempt: datetime | None
     stories: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSubscription:
+    """A row of the feeds table as feed lists (OPML export, ``config show``) need it."""
+
+    url: str
+    name: str
+    tags: tuple[str, ...]
+    #: "config" (from config.toml) or "user" (``feeds add`` / ``feeds import``).
+    origin: str
+    enabled: bool
+    #: False once removed (``feeds remove``) or, for config feeds, gone from config.toml.
+    subscribed: bool
+    #: The site's home page, when an OPML import named it.
+    html_url: str | None = None
+    #: The title the feed gives itself (seen at the last successful fetch).
+    title: str | None = None
 
 
 class SourceStatus(enum.StrEnum):

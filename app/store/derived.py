@@ -11,6 +11,7 @@ from app.models import (
     ClusterLink,
 )
 from app.store._base import ClusterRecord, StoreBase, _chunks, _link, to_db_time
+from app.store.schema import RECOUNT_SQL
 
 
 class DerivedMixin(StoreBase):
@@ -124,6 +125,7 @@ class DerivedMixin(StoreBase):
                         c.outlets,
                     ],
                 )
+                db.execute(RECOUNT_SQL + " WHERE id = ?", [c.id])
             db.execute(
                 "DELETE FROM clusters WHERE id NOT IN (SELECT cluster_id FROM story_cluster)"
             )

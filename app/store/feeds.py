@@ -47,6 +47,29 @@ class FeedsMixin(StoreBase):
             )
             return True
 
+    def import_feeds(
+        self, feeds: Iterable[tuple[str, str, tuple[str, ...], str | None]], now: datetime
+    ) -> int:
+        """Subscribe to user feeds ``(url, name, tags, html_url)`` in one transaction.
+
+        The caller has already left out the feeds it reports as duplicates; a
+        row that exists here (a feed removed earlier, or dropped from
+        config.toml) is subscribed again as the user's. Returns the count.
+        """
+        rows = [
+            (url, name, json.dumps(list(tags)), html_url, to_db_time(now))
+            for url, name, tags, html_url in feeds
+        ]
+        with self.write() as db:
+            db.conn.executemany(
+                "INSERT INTO feeds(url, name, tags, html_url, origin, in_config, added) "
+                "VALUES(?, ?, ?, ?, 'user', 1, ?) ON CONFLICT(url) DO UPDATE SET "
+                "name = excluded.name, tags = excluded.tags, origin = 'user', in_config = 1, "
+                "enabled = 1, html_url = COALESCE(excluded.html_url, html_url)",
+                rows,
+            )
+        return len(rows)
+
     def remove_feed(self, url: str) -> bool:
         """Stop polling a feed (its stories stay). False when unknown."""
         with self.write() as db:

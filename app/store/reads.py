@@ -1,13 +1,19 @@
-"""The desk's list queries: cluster rows, counts and pane figures."""
+"""Read-only queries: the desk's lists and figures, feed lists, dismissals.
+
+The digest and the OPML export read through here too; nothing in this mixin
+writes.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from app.models import (
     ClusterFilter,
+    FeedSubscription,
     QuoteInfo,
 )
 from app.store._base import StoreBase, _req_time, to_db_time
@@ -24,19 +30,19 @@ class ReadsMixin(StoreBase):
         limit: int = 1000,
         offset: int = 0,
         muted_outlets: Sequence[str] = (),
+        muted_terms: Sequence[str] = (),
         cluster_ids: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Raw cluster rows with unread/new/starred/dismissed, newest first."""
-        where, params = self._cluster_where(pane, filt, muted_outlets, cluster_ids)
+        """Raw cluster rows with unread/new/starred/dismissed, newest first.
+
+        ``muted_outlets`` hides clusters whose every member comes from one of
+        them; ``muted_terms`` hides clusters whose headline contains one
+        (case-insensitive), so pages and counts agree.
+        """
+        where, params = self._cluster_where(pane, filt, muted_outlets, cluster_ids, muted_terms)
         sql = (
             "SELECT c.*, COALESCE(cs.starred, 0) AS starred, COALESCE(cs.dismissed, 0)"
-            " AS dismissed, cs.pane_override,"
-            " (SELECT count(*) FROM story_cluster x LEFT JOIN story_state ss"
-            "  ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
-            "  AND COALESCE(ss.read, 0) = 0) AS unread,"
-            " (SELECT count(*) FROM story_cluster x LEFT JOIN story_state ss"
-            "  ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
-            "  AND COALESCE(ss.seen, 0) = 0) AS unseen"
+            " AS dismissed, cs.pane_override"
             " FROM clusters c LEFT JOIN cluster_state cs ON cs.cluster_id = c.id"
             f" WHERE {where} ORDER BY c.last_update DESC, c.id LIMIT ? OFFSET ?"
         )
@@ -48,8 +54,9 @@ class ReadsMixin(StoreBase):
         filt: ClusterFilter = ClusterFilter(),
         *,
         muted_outlets: Sequence[str] = (),
+        muted_terms: Sequence[str] = (),
     ) -> int:
-        where, params = self._cluster_where(pane, filt, muted_outlets, None)
+        where, params = self._cluster_where(pane, filt, muted_outlets, None, muted_terms)
         sql = (
             "SELECT count(*) FROM clusters c LEFT JOIN cluster_state cs"
             f" ON cs.cluster_id = c.id WHERE {where}"
@@ -62,6 +69,7 @@ class ReadsMixin(StoreBase):
         filt: ClusterFilter,
         muted_outlets: Sequence[str],
         cluster_ids: Sequence[str] | None,
+        muted_terms: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         where = ["1 = 1"]
         params: list[Any] = []
@@ -76,11 +84,10 @@ class ReadsMixin(StoreBase):
             where.append("c.last_update >= ?")
             params.append(to_db_time(filt.since))
         if filt.unread_only:
-            where.append(
-                "EXISTS (SELECT 1 FROM story_cluster x LEFT JOIN story_state ss"
-                " ON ss.story_id = x.story_id WHERE x.cluster_id = c.id"
-                " AND COALESCE(ss.read, 0) = 0)"
-            )
+            where.append("c.unread > 0")
+        for term in muted_terms:
+            where.append("instr(lower(c.headline), lower(?)) = 0")
+            params.append(term)
         if muted_outlets:
             # Hidden when every member comes from a muted outlet.
             where.append(
@@ -107,9 +114,7 @@ class ReadsMixin(StoreBase):
     def pane_counts(self) -> dict[str, tuple[int, int]]:
         """pane -> (visible clusters, clusters with an unread member)."""
         rows = self.db.conn.execute(
-            "SELECT c.pane, count(*), sum(EXISTS (SELECT 1 FROM story_cluster x LEFT JOIN"
-            " story_state ss ON ss.story_id = x.story_id WHERE x.cluster_id = c.id AND"
-            " COALESCE(ss.read, 0) = 0)) FROM clusters c LEFT JOIN cluster_state cs"
+            "SELECT c.pane, count(*), sum(c.unread > 0) FROM clusters c LEFT JOIN cluster_state cs"
             " ON cs.cluster_id = c.id WHERE COALESCE(cs.dismissed, 0) = 0 GROUP BY c.pane"
         ).fetchall()
         return {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
@@ -133,3 +138,37 @@ class ReadsMixin(StoreBase):
             )
             for r in rows
         ]
+
+    def feed_subscriptions(self) -> list[FeedSubscription]:
+        """Every row of the feeds table (any origin, subscribed or not), by name."""
+        rows = self._q("SELECT * FROM feeds ORDER BY name, url")
+        return [
+            FeedSubscription(
+                url=r["url"],
+                name=r["name"],
+                tags=tuple(json.loads(r["tags"] or "[]")),
+                origin=r["origin"],
+                enabled=bool(r["enabled"]),
+                subscribed=bool(r["in_config"]),
+                html_url=r.get("html_url"),
+                title=r["title"],
+            )
+            for r in rows
+        ]
+
+    def dismissals(self, since: datetime) -> list[tuple[str, datetime, str]]:
+        """Clusters dismissed since a time and still dismissed, oldest first.
+
+        Returns ``(cluster_id, dismissed at, the action's description)``; the
+        description ("Dismissed: <headline>") names a cluster that a later
+        recluster has since renumbered.
+        """
+        rows = self.db.conn.execute(
+            "SELECT json_extract(a.undo, '$.cluster_id') AS cid, max(a.at) AS at,"
+            " a.description FROM actions a JOIN cluster_state cs"
+            " ON cs.cluster_id = json_extract(a.undo, '$.cluster_id')"
+            " WHERE a.kind = 'dismiss' AND a.undone = 0 AND a.at >= ? AND cs.dismissed = 1"
+            " GROUP BY cid ORDER BY at, cid",
+            [to_db_time(since)],
+        ).fetchall()
+        return [(r[0], _req_time(r[1]), r[2]) for r in rows]

@@ -154,4 +154,44 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 1  # number of migrations; bump with each new one
+@migrations()
+def m002_feed_html_url(db: sqlite_utils.Database) -> None:
+    # The site a feed belongs to (OPML htmlUrl), kept so an export gives it back.
+    db.execute("ALTER TABLE feeds ADD COLUMN html_url TEXT")
+
+
+_COUNT = (
+    "(SELECT count(*) FROM story_cluster x LEFT JOIN story_state ss ON ss.story_id = x.story_id"
+    " WHERE x.cluster_id = clusters.id AND COALESCE(ss.{col}, 0) = 0)"
+)
+#: Recompute a cluster row's unread/unseen counters (a WHERE clause follows).
+RECOUNT_SQL = (
+    f"UPDATE clusters SET unread = {_COUNT.format(col='read')},"
+    f" unseen = {_COUNT.format(col='seen')}"
+)
+
+
+@migrations()
+def m003_cluster_counters(db: sqlite_utils.Database) -> None:
+    # Unread/new counts per cluster, kept by triggers on story_state and
+    # recomputed when a cluster's rows are rewritten. Counting members per
+    # row at read time cost ~340 ms per pane figure at 100k stories.
+    db.executescript(
+        f"""
+        ALTER TABLE clusters ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE clusters ADD COLUMN unseen INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX clusters_pane_unread ON clusters(pane, unread);
+        CREATE TRIGGER story_state_count_ai AFTER INSERT ON story_state BEGIN
+            {RECOUNT_SQL} WHERE id = (
+                SELECT cluster_id FROM story_cluster WHERE story_id = NEW.story_id);
+        END;
+        CREATE TRIGGER story_state_count_au AFTER UPDATE ON story_state BEGIN
+            {RECOUNT_SQL} WHERE id = (
+                SELECT cluster_id FROM story_cluster WHERE story_id = NEW.story_id);
+        END;
+        {RECOUNT_SQL};
+        """
+    )
+
+
+SCHEMA_VERSION = 3  # number of migrations; bump with each new one

@@ -174,3 +174,20 @@ def test_lock_path_is_beside_not_the_database(tmp_path: Path) -> None:
     s = parse_settings({"storage": {"database": "x.db"}}, base=tmp_path)
     assert s.lock_path.parent == s.database.parent
     assert s.lock_path != s.database
+
+
+def test_partial_panes_table_keeps_the_builtin_panes() -> None:
+    s = parse_settings({"panes": {"min_score": 3.0}}, base=Path("."))
+    assert s.panes.min_score == 3.0
+    assert [p.name for p in s.panes.panes] == ["diplomacy", "battlefield", "aid"]
+
+
+def test_a_pane_table_replaces_that_pane_and_new_tables_add_panes() -> None:
+    s = parse_settings(
+        {"panes": {"aid": {"terms": {"aid": 3}}, "energy": {"terms": {"power grid": 3}}}},
+        base=Path("."),
+    )
+    names = [p.name for p in s.panes.panes]
+    assert "energy" in names and "diplomacy" in names
+    aid = next(p for p in s.panes.panes if p.name == "aid")
+    assert [t for t, _ in aid.terms] == ["aid"]

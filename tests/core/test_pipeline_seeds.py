@@ -75,3 +75,13 @@ def test_every_story_is_in_exactly_one_cluster_and_one_pane(loaded: Store) -> No
     assert {r["id"] for r in rows} == clusters
     assert sum(r["size"] for r in rows) == len(stories)
     assert loaded.fts_check() is None and loaded.quick_check() is None
+
+
+def test_readme_states_what_the_seeds_become(loaded: Store) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    stories = loaded.story_count()
+    clusters = len(loaded.cluster_rows(None, limit=10_000))
+    assert f"**{stories} stories** in **{clusters} clusters**" in readme
+    assert (stories, clusters) == (17, 16)
