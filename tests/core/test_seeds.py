@@ -21,6 +21,7 @@ import app.seeds as seeds
 from app.errors import SourceFileError
 from app.models import ParsedStory
 from app.seeds import decode_bytes, read_source_file, segment_page
+from app.seeds.outlets import copyright_holder, host_name
 from app.text import is_banned
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1092,3 +1093,251 @@ def test_any_page_segments_into_clean_stories(page: str, suffix: str) -> None:
         assert start > previous_start
         previous_start = start
         assert story.published is not None and story.published.utcoffset() == timedelta(0)
+
+
+# --- outlets the page names (app.seeds.outlets) ---------------------------------------------
+
+SEED_OUTLETS = {
+    "000_ae50e882449bc20a.txt": {"independent.co.uk"},  # "Source: independent.co.uk" at the end
+    "001_96617febb30a210b.txt": {"Yahoo", "The Hill"},  # each item's outlet row
+    "002_1d285e14559e8953.txt": {None},  # the page names no publisher
+    "003_6f98b94ca6639877.txt": {"Prices.com"},  # "2025 © Prices.com LLC. All Rights Reserved."
+    "004_44eb2994a6798eda.txt": {None},  # bare text, no chrome at all
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(SEED_OUTLETS.items()))
+def test_seed_outlets(name: str, expected: set[str | None]) -> None:
+    _, stories = load(name)
+    assert {s.outlet for s in stories} == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("dailysabah_ceasefire_zaporizhzhia.md", ["Daily Sabah"]),  # page title, not "Turkuvaz"
+        ("vijesti_lukoil_sale.md", ["en.vijesti.me"]),  # "URL:" metadata row; "News © 2026" no
+        ("nv_war_economy.md", ["english.nv.ua"]),  # "URL:" metadata row
+        ("live_desk.html", ["Example Desk", "Example Desk"]),  # <title> covers both sections
+    ],
+)
+def test_page_fixture_outlets(name: str, expected: list[str]) -> None:
+    _, stories = load(name, mtime=PAGE_MTIME)
+    assert [s.outlet for s in stories] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("2025 © Prices.com LLC. All Rights Reserved.", "Prices.com"),
+        ("© 2025 The Hill", "The Hill"),
+        ("Copyright © 2024 Reuters. All rights reserved.", "Reuters"),
+        ("© Copyright 2025, Kyiv Post", "Kyiv Post"),
+        ("(c) 2019-2025 Ukrinform", "Ukrinform"),
+        ("Copyright © 2025 by Meduza", "Meduza"),
+        ("© 1998-2025 Yahoo Inc.", "Yahoo"),
+        ("© 2025 Kyiv Independent | Privacy Policy | Terms", "Kyiv Independent"),
+        (
+            "©2025 Guardian News & Media Limited or its affiliated companies.",
+            "Guardian News & Media",
+        ),
+        ("Copyright © 2025 Example Media Inc. Terms of Use Privacy Policy", "Example Media"),
+        ("© 2025 example.org", "example.org"),
+        # Not a publisher's notice, or no name in it:
+        ("News © 2026", None),  # words before the mark
+        ("Photo © AP", None),
+        ("© AP", None),  # a credit: no year, no "copyright", no "all rights reserved"
+        ("© Turkuvaz Haberleşme ve Yayıncılık 2020", None),  # not name-shaped
+        ("© 2025 St. Petersburg Times", None),  # cut at the abbreviation: refused, not "St"
+        ("© 2025 All rights reserved.", None),
+        ("2025 ©", None),
+        ("Copyright", None),
+    ],
+)
+def test_copyright_holder(line: str, holder: str | None) -> None:
+    assert copyright_holder(line) == holder
+
+
+@pytest.mark.parametrize(
+    ("value", "host"),
+    [
+        ("https://www.dailysabah.com/world/europe/x/amp", "dailysabah.com"),
+        ("www.dailysabah.com", "dailysabah.com"),
+        ("https://EN.Vijesti.me/amp/797760", "en.vijesti.me"),
+        ("https://m.bbc.co.uk/news", "bbc.co.uk"),
+        ("http://127.0.0.1/page", None),
+        ("https://[::1]/", None),
+        ("file:///etc/passwd", None),
+        ("javascript:alert(1)", None),
+        ("localhost", None),
+        ("/world/europe/x", None),
+    ],
+)
+def test_host_name(value: str, host: str | None) -> None:
+    assert host_name(value) == host
+
+
+def test_copyright_line_below_the_last_story_names_every_story() -> None:
+    page = "\n".join(
+        [
+            "Repair crews reach damaged substation",
+            PARA_A,
+            "Farmers count the cost of the outage",
+            PARA_C,
+            "Leave A Reply",
+            "© 2025 Example Post Ltd. All rights reserved.",
+        ]
+    )
+    assert [s.outlet for s in seg(page)] == ["Example Post", "Example Post"]
+
+
+def test_copyright_line_between_stories_is_a_credit_not_the_outlet() -> None:
+    page = "\n".join(
+        [
+            "Repair crews reach damaged substation",
+            PARA_A,
+            "© 2025 Reuters",
+            "Farmers count the cost of the outage",
+            PARA_C,
+        ]
+    )
+    assert [s.outlet for s in seg(page)] == [None, None]
+
+
+def test_stated_outlets_win_over_the_page_footer() -> None:
+    page = "\n".join(
+        [
+            "Repair crews reach damaged substation",
+            PARA_A,
+            "Source: Kyiv Independent",
+            "Farmers count the cost of the outage",
+            PARA_C,
+            "Source: Example Wire",
+            "© 2025 Example Post. All rights reserved.",
+        ]
+    )
+    # The in-page "Source:" names its story; the edge "Source:" beats the footer.
+    assert [s.outlet for s in seg(page)] == ["Kyiv Independent", "Example Wire"]
+
+
+def test_page_title_site_beats_the_footer_and_covers_later_stories() -> None:
+    page = "\n".join(
+        [
+            "Repair crews reach damaged substation | Example Post",
+            "Repair crews reach damaged substation",
+            PARA_A,
+            "Farmers count the cost of the outage",
+            PARA_C,
+            "© 2025 Example Holdings. All rights reserved.",
+        ]
+    )
+    assert [s.outlet for s in seg(page)] == ["Example Post", "Example Post"]
+
+
+def html_page(head: str, footer: str = "") -> str:
+    return (
+        f"<html><head>{head}</head><body><h1>Repair crews reach damaged substation</h1>"
+        f"<p>{PARA_A}</p><p>{PARA_B}</p><footer>{footer}</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "outlet"),
+    [
+        (html_page('<meta property="og:site_name" content="Example Post">'), "Example Post"),
+        (html_page("<meta name='application-name' content='Example Post'>"), "Example Post"),
+        (
+            html_page(
+                '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+                '{"@type": "Organization", "name": "Example Post"}}</script>'
+            ),
+            "Example Post",
+        ),
+        (html_page("", "<p>&copy; 2025 Example Post. All rights reserved.</p>"), "Example Post"),
+        (html_page('<link rel="canonical" href="https://www.example.org/a/1">'), "example.org"),
+        (
+            html_page('<meta property="og:url" content="https://news.example.org/a">'),
+            "news.example.org",
+        ),
+        # The stated name beats the footer and the host.
+        (
+            html_page(
+                '<link rel="canonical" href="https://example.org/a">'
+                '<meta property="og:site_name" content="Example Post">',
+                "<p>© 2025 Example Holdings</p>",
+            ),
+            "Example Post",
+        ),
+        (html_page('<meta property="og:site_name" content="click here to subscribe now!">'), None),
+        (html_page('<link rel="canonical" href="file:///etc/hosts">'), None),
+        (html_page(""), None),
+    ],
+)
+def test_html_page_outlet(page: str, outlet: str | None) -> None:
+    (story,) = seg(page, suffix=".html")
+    assert story.outlet == outlet
+
+
+MD_BODY = f"# Repair crews reach damaged substation\n\n{PARA_A}\n\n{PARA_B}\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "outlet"),
+    [
+        (f"---\ntitle: x\nsite_name: Example Post\n---\n{MD_BODY}", "Example Post"),
+        (f"---\nurl: https://www.example.org/a/1\n---\n{MD_BODY}", "example.org"),
+        (f"- **Domain**: news.example.org\n\n{MD_BODY}", "news.example.org"),
+        # The first link is the site's home and most links are the site's own.
+        (
+            "[Example](https://example.org/) [World](https://example.org/world) "
+            f"[Europe](https://www.example.org/europe)\n\n{MD_BODY}"
+            "\n[Reuters said](https://www.reuters.com/world/x)\n",
+            "example.org",
+        ),
+        # The first link cites another site's article: not the page's own.
+        (
+            f"{MD_BODY}\n[Reuters said](https://www.reuters.com/world/x) "
+            "[a](https://www.reuters.com/) [b](https://www.reuters.com/b)\n",
+            None,
+        ),
+        # A home link, but the page's links point elsewhere.
+        (
+            "[Home](https://example.org/) [a](https://other.net/a) [b](https://third.com/b)"
+            f"\n\n{MD_BODY}",
+            None,
+        ),
+        (MD_BODY, None),
+    ],
+)
+def test_markdown_page_outlet(page: str, outlet: str | None) -> None:
+    (story,) = seg(page, suffix=".md")
+    assert story.outlet == outlet
+
+
+def test_metadata_row_below_the_top_of_the_page_is_not_the_page_url() -> None:
+    prose = " ".join([PARA_A, PARA_B])
+    page = "\n".join(["Repair crews reach damaged substation", prose, "URL: https://example.org/a"])
+    (story,) = seg(page)
+    assert story.outlet is None
+
+
+OUTLET_LINES = [
+    "2025 © Prices.com LLC. All Rights Reserved.",
+    "\x1b]52;c;ZXZpbA==\x07© 2025 Evil\u202e Post",
+    '<meta property="og:site_name" content="[@click=app.quit]Bad">',
+    '<meta property="og:site_name" content="Ex\x1b[31mample">',
+    '<link rel="canonical" href="https://xn--80ak6aa92e.com/a">',
+    "- **URL**: https://" + "a" * 300 + ".com/",
+    "[Home](https://example.org/) [a](https://example.org/a) [b](https://example.org/b)",
+    "---\nsite_name: Example Post\n---",
+]
+
+
+@given(st.lists(PAGE_LINES, max_size=30).map("\n".join), st.sampled_from(OUTLET_LINES))
+def test_any_page_outlet_is_short_clean_text(page: str, extra: str) -> None:
+    for suffix in (".txt", ".md", ".html"):
+        for story in segment_page(page + "\n" + extra, name="any", mtime=MTIME, suffix=suffix):
+            outlet = story.outlet
+            if outlet is not None:
+                assert outlet and len(outlet) <= 200 and "\n" not in outlet
+                assert not any(is_banned(ch) for ch in outlet)
