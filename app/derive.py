@@ -99,34 +99,51 @@ def update_derived(
     else:
         since = now - window
     existing_links = store.cluster_links(since=since)
-    changed_set = set(changed)
     index = ClusterIndex(params, decisions_of(store))
-    touched: set[str] = set()
     for row in store.iter_stories_raw(since=since):
-        sid = row["id"]
-        if sid in changed_set and sid not in existing_links:
-            continue
-        link = existing_links.get(sid)
+        link = existing_links.get(row["id"])
         if link is not None:
             index.add_existing(_doc(row), link)
-    fresh = sorted(
+    for row in sorted(
         (r for r in new_rows if r["id"] not in existing_links),
         key=lambda r: (r["published"], r["id"]),
-    )
-    links: list[ClusterLink] = []
-    for row in fresh:
-        link = index.assign(_doc(row))
-        links.append(link)
-        touched.add(link.cluster_id)
-    for sid in changed_set & set(existing_links):
+    ):
+        index.assign(_doc(row))
+    touched = _store_changed_links(store, index, existing_links)
+    for sid in set(changed) & set(existing_links):
         touched.add(existing_links[sid].cluster_id)
-    if links:
-        store.set_links(links)
     for lk in store.cluster_links(cluster_ids=list(removed)).values():
         touched.add(lk.cluster_id)
     touched |= set(removed)
     _regroup_quotes(store, since=since)
     write_clusters(store, settings, touched)
+    return touched
+
+
+def _store_changed_links(
+    store: Store, index: ClusterIndex, stored: Mapping[str, ClusterLink]
+) -> set[str]:
+    """Write the index's final links (merges resolved) that differ from the stored ones.
+
+    ``ClusterIndex.assign`` gives a story's link as assigned; only
+    ``links()`` applies the user's merges across the whole window, and a new
+    story can change where an earlier one's merge lands.
+
+    Returns:
+        Every cluster id a changed story left or joined.
+    """
+    changed: list[ClusterLink] = []
+    touched: set[str] = set()
+    for link in index.links():
+        before = stored.get(link.story_id)
+        if before == link:
+            continue
+        changed.append(link)
+        touched.add(link.cluster_id)
+        if before is not None:
+            touched.add(before.cluster_id)
+    if changed:
+        store.set_links(changed)
     return touched
 
 
@@ -201,8 +218,8 @@ def rebuild(
     classify_stories(store, settings, None)
     if not reclassify_only:
         index = ClusterIndex(settings.clustering, decisions_of(store))
-        links = [index.assign(_doc(r)) for r in store.iter_stories_raw()]
-        store.set_links(links, replace_all=True)
+        index.assign_all(_doc(r) for r in store.iter_stories_raw())
+        store.set_links(index.links(), replace_all=True)
         _regroup_quotes(store, since=None)
     write_clusters(store, settings, store.all_cluster_ids())
     return len(store.all_cluster_ids())
@@ -231,8 +248,8 @@ def recluster_subset(
             link = existing.get(row["id"])
             if row["id"] not in links and link is not None:
                 index.add_existing(_doc(row), link)
-        new_links = [index.assign(_doc(r)) for r in rows]
-        store.set_links(new_links)
-        touched |= {lk.cluster_id for lk in new_links}
+        for row in rows:
+            index.assign(_doc(row))
+        touched |= _store_changed_links(store, index, existing)
     write_clusters(store, settings, touched)
     return touched
