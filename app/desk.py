@@ -342,12 +342,17 @@ def _terms_regex(terms: Sequence[str]) -> re.Pattern[str] | None:
 def open_desk(
     settings: Settings, *, db_path: Path | None = None, clock: Clock | None = None
 ) -> Desk:
-    """Open the store for the desk (read-only when it cannot write) and build a Desk."""
+    """Open the store for the desk (read-only when it cannot write) and build a Desk.
+
+    ``PRAGMA quick_check`` runs first (RELIABILITY D8): a corrupt file raises
+    :class:`~app.errors.DatabaseError` suggesting a restore, before the desk
+    could write to it.
+    """
     if db_path is not None:
         settings = settings.with_database(db_path)
     path = settings.database
     if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-        store = Store.open(path, readonly=True)
+        store = Store.open(path, readonly=True, check=True)
     else:
-        store = Store.open(path)
+        store = Store.open(path, check=True)
     return Desk(store, settings, clock=clock)

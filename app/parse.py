@@ -7,10 +7,10 @@ Untrusted XML is defused before feedparser sees it. feedparser's loose
 fallback parser expands entities without limit, and given a ``str`` it may
 fetch a URL or open a local file, so:
 
-* the prolog is rewritten: ``<!DOCTYPE ...>`` (with its internal subset),
-  ``<!ENTITY ...>`` and every other declaration before the root element are
-  removed, which defeats billion laughs, quadratic blowup and XXE before any
-  parser runs;
+* the prolog is rewritten by :mod:`app.xmlsafe`: ``<!DOCTYPE ...>`` (with
+  its internal subset), ``<!ENTITY ...>`` and every other declaration before
+  the root element are removed, which defeats billion laughs, quadratic
+  blowup and XXE before any parser runs;
 * feedparser always gets an :class:`io.BytesIO`, never a ``str`` or URL;
 * HTML sanitising and relative-URI rewriting inside content are off: the desk
   renders plain text (:mod:`app.htmltext`), so feedparser's HTML passes would
@@ -22,7 +22,6 @@ Warnings (malformed XML, encoding guessed, items cut) go into
 
 from __future__ import annotations
 
-import codecs
 import functools
 import io
 import json
@@ -38,9 +37,11 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from app.feedtrim import MAX_TAGS, count_tags, cut_long_text, trim_items
 from app.htmltext import html_to_text
 from app.models import ParsedFeed, ParsedStory
 from app.text import clean_line, clean_text
+from app.xmlsafe import Defused, defuse, defuse_xml
 
 __all__ = [
     "DEFAULT_BODY_CAP",
@@ -71,169 +72,13 @@ _POOL_MIN_BYTES = 2 * 1024 * 1024
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
 _JSON_FEED_PREFIX = "https://jsonfeed.org/version/1"
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_XML_ENCODING_RE = re.compile(r"""encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,39})["']""")
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
-# Interesting characters inside a declaration: quotes, subset brackets, comments, the end.
-_DECL_STOP_RE = re.compile(r"""["'\[\]>]|<!--""")
-_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_:")
-_XML_SPACE = frozenset(" \t\r\n")
-
-# Byte-order marks and BOM-less "<?" / "<" patterns of the encodings that are
-# not ASCII-compatible; those bodies are transcoded to UTF-8 before defusing.
-_WIDE_ENCODINGS: tuple[tuple[bytes, str, int], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", 4),
-    (codecs.BOM_UTF32_BE, "utf-32-be", 4),
-    (codecs.BOM_UTF16_LE, "utf-16-le", 2),
-    (codecs.BOM_UTF16_BE, "utf-16-be", 2),
-    (b"<\x00\x00\x00", "utf-32-le", 0),
-    (b"\x00\x00\x00<", "utf-32-be", 0),
-    (b"<\x00?\x00", "utf-16-le", 0),
-    (b"\x00<\x00?", "utf-16-be", 0),
-)
 
 
-# --------------------------------------------------------------------------- defusing
+# --------------------------------------------------------------------------- feedparser
 
 
-@dataclass(frozen=True, slots=True)
-class _Defused:
-    body: bytes
-    #: Charset to force on feedparser (set when the body was transcoded to UTF-8).
-    charset: str | None
-    #: The document names its own encoding (BOM or XML declaration).
-    self_declared: bool
-    removed_entities: bool
-
-
-def _declaration_end(text: str, start: int) -> int:
-    """Index of the ``>`` ending the declaration whose body starts at ``start``.
-
-    Quoted strings, ``[...]`` internal subsets and comments may contain ``>``.
-    Returns -1 when the declaration never ends. Linear: every search moves on.
-    """
-    depth = 0
-    pos = start
-    while True:
-        match = _DECL_STOP_RE.search(text, pos)
-        if match is None:
-            return -1
-        found = match.group()
-        if found in ('"', "'"):
-            close = text.find(found, match.end())
-            if close < 0:
-                return -1
-            pos = close + 1
-        elif found == "<!--":
-            close = text.find("-->", match.end())
-            if close < 0:
-                return -1
-            pos = close + 3
-        elif found == "[":
-            depth += 1
-            pos = match.end()
-        elif found == "]":
-            depth = max(0, depth - 1)
-            pos = match.end()
-        elif depth == 0:  # ">"
-            return match.start()
-        else:
-            pos = match.end()
-
-
-def _strip_prolog(text: str, start: int) -> tuple[str, bool]:
-    """Rebuild everything before the root element without declarations.
-
-    Keeps the XML declaration (only its version and encoding), drops DOCTYPE,
-    ENTITY and any other ``<!...>`` declaration, comments and processing
-    instructions. Returns the new text and whether an ENTITY was removed.
-    """
-    n = len(text)
-    head: list[str] = []
-    removed_entities = False
-    i = start
-    while i < n:
-        ch = text[i]
-        if ch in _XML_SPACE:
-            i += 1
-            continue
-        if ch != "<":
-            # Stray text before the root: keep it up to the next "<" and let the
-            # parser complain; it cannot declare anything.
-            nxt = text.find("<", i)
-            nxt = n if nxt < 0 else nxt
-            head.append(text[i:nxt])
-            i = nxt
-            continue
-        if text.startswith("<?", i):
-            end = text.find("?>", i + 2)
-            if end < 0:
-                return text[:start] + "".join(head), removed_entities
-            if not head and text.startswith("<?xml", i) and text[i + 5 : i + 6] in _XML_SPACE:
-                # The XML declaration: keep only what it says about the encoding.
-                match = _XML_ENCODING_RE.search(text, i, end)
-                encoding = f' encoding="{match.group(1)}"' if match else ""
-                head.append(f'<?xml version="1.0"{encoding}?>')
-            i = end + 2
-        elif text.startswith("<!--", i):
-            end = text.find("-->", i + 4)
-            if end < 0:
-                return text[:start] + "".join(head), removed_entities
-            i = end + 3
-        elif text.startswith("<!", i):
-            end = _declaration_end(text, i + 2)
-            if "ENTITY" in text[i : (n if end < 0 else end)].upper():
-                removed_entities = True
-            if end < 0:
-                return text[:start] + "".join(head), removed_entities
-            i = end + 1
-        elif i + 1 < n and text[i + 1] in _NAME_START:
-            break  # the root element
-        else:
-            head.append("<")
-            i += 1
-    if i == start and not head:
-        return text, removed_entities
-    return text[:start] + "\n".join(head) + "\n" + text[i:], removed_entities
-
-
-def defuse_xml(body: bytes) -> tuple[bytes, str | None, bool]:
-    """Remove DOCTYPE/ENTITY declarations from an XML body's prolog.
-
-    UTF-16 and UTF-32 bodies (by BOM or by their ``<?`` pattern) are decoded,
-    defused and re-encoded as UTF-8. ASCII-compatible bodies are scanned
-    byte for byte (as Latin-1, which maps every byte to one character), so
-    their own encoding is left for feedparser to detect.
-
-    Args:
-        body: The raw feed body.
-
-    Returns:
-        ``(body, forced_charset, removed_entities)``: the defused bytes, the
-        charset they are now in when they were transcoded (else None), and
-        whether entity declarations were removed.
-    """
-    defused = _defuse(body)
-    return defused.body, defused.charset, defused.removed_entities
-
-
-def _defuse(body: bytes) -> _Defused:
-    for marker, codec, bom_len in _WIDE_ENCODINGS:
-        if body.startswith(marker):
-            text = body[bom_len:].decode(codec, errors="replace")
-            stripped, removed = _strip_prolog(text, 0)
-            return _Defused(stripped.encode("utf-8", errors="replace"), "utf-8", True, removed)
-    start = 3 if body.startswith(codecs.BOM_UTF8) else 0
-    text = body.decode("latin-1")
-    stripped, removed = _strip_prolog(text, start)
-    declared = start > 0 or bool(
-        stripped.startswith("<?xml", start)
-        and _XML_ENCODING_RE.search(stripped, start, start + 100)
-    )
-    out = body if stripped is text else stripped.encode("latin-1")
-    return _Defused(out, None, declared, removed)
-
-
-def _feedparser_headers(headers: Mapping[str, str] | None, defused: _Defused) -> dict[str, str]:
+def _feedparser_headers(headers: Mapping[str, str] | None, defused: Defused) -> dict[str, str]:
     """The response headers feedparser should see.
 
     The content type is always ``application/xml``: feedparser's RFC 3023
@@ -532,8 +377,10 @@ def _build(
     title_cap: int,
     body_cap: int,
     tally: _Tally,
+    trimmed: int = 0,
 ) -> ParsedFeed:
     kept, cut = _select(raw, max_items, tally)
+    cut += trimmed  # items app.feedtrim cut before parsing
     stories: list[ParsedStory] = []
     for entry in kept:
         story = _story(entry, title_cap, body_cap)
@@ -644,12 +491,23 @@ def parse_feed(
         return _parse_json(
             body, url=url, now=now, max_items=max_items, title_cap=title_cap, body_cap=body_cap
         )
-    defused = _defuse(body)
+    defused = defuse(body)
     warnings: list[str] = []
     if defused.removed_entities:
         warnings.append("entity declarations removed")
+    trimmed = trim_items(defused.body, max_items, now)
+    xml = defused.body if trimmed is None else trimmed.body
+    tags = count_tags(xml)
+    if tags > MAX_TAGS:
+        return ParsedFeed(
+            None, (), (f"not parsed: {tags} XML tags, more than the limit of {MAX_TAGS}",)
+        )
+    # html_to_text reads at most 8 characters of markup per character kept.
+    xml, cut = cut_long_text(xml, max(title_cap, body_cap) * 8 + 65_536)
+    if cut:
+        warnings.append(f"{cut} oversized fields cut before parsing")
     result = feedparser.parse(
-        io.BytesIO(defused.body),
+        io.BytesIO(xml),
         response_headers=_feedparser_headers(headers, defused),
         resolve_relative_uris=False,
         sanitize_html=False,
@@ -675,6 +533,7 @@ def parse_feed(
         title_cap=title_cap,
         body_cap=body_cap,
         tally=tally,
+        trimmed=0 if trimmed is None else trimmed.total - trimmed.kept,
     )
 
 

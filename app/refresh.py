@@ -21,10 +21,12 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +35,7 @@ import httpx
 
 from app import derive
 from app.config import Settings
-from app.errors import SourceFileError
+from app.errors import DatabaseError, SourceFileError
 from app.fetch import FeedState, FetchLimits, FetchResult, fetch_feed, make_client, next_attempt
 from app.lock import refresh_lock
 from app.models import ParsedFeed, RefreshReport, SourceKind, SourceResult, SourceStatus
@@ -56,6 +58,8 @@ PAGE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 FEED_FILE_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 #: Above this many bodies in one run, parsing moves to a process pool.
 PROCESS_POOL_MIN_FEEDS = 8
+#: A body this big is parsed in a worker process even in a small run.
+PROCESS_PARSE_MIN_BYTES = 2 * 2**20
 
 
 def _utcnow() -> datetime:
@@ -120,6 +124,8 @@ class _Run:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     pool: concurrent.futures.Executor | None = None
+    #: A one-process pool for big bodies when ``pool`` is threads (made on demand).
+    procs: concurrent.futures.ProcessPoolExecutor | None = None
 
 
 async def _ingest_file(run: _Run, path: Path) -> SourceResult:
@@ -185,16 +191,27 @@ def _limits(settings: Settings) -> FetchLimits:
 
 
 async def _parse_body(run: _Run, result: FetchResult) -> ParsedFeed:
+    body = result.body or b""
     func = functools.partial(
         parse_feed,
-        result.body or b"",
+        body,
         url=result.final_url or result.url,
         headers=result.headers,
         now=run.now,
         max_items=run.settings.refresh.max_new_items * 4,
     )
+    executor = run.pool
+    if len(body) >= PROCESS_PARSE_MIN_BYTES and not isinstance(
+        executor, concurrent.futures.ProcessPoolExecutor
+    ):
+        # feedparser is pure Python: in a thread, a big body holds the GIL for
+        # seconds and the desk's UI thread (which runs this refresh in a worker)
+        # stops answering keys. A worker process has a GIL of its own.
+        if run.procs is None:
+            run.procs = _process_pool(1)
+        executor = run.procs
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(run.pool, func)
+    return await loop.run_in_executor(executor, func)
 
 
 async def _feed(
@@ -209,8 +226,15 @@ async def _feed(
     host = (urlsplit(feed.url).hostname or "").lower()
     per_host = hosts.setdefault(host, asyncio.Semaphore(run.settings.refresh.per_host))
     state = FeedState(etag=feed.etag, last_modified=feed.last_modified, body_hash=feed.body_hash)
-    async with gate:
-        result = await fetch_feed(client, feed.url, state, limits, per_host=per_host)
+    # Per-host slot first, global slot second: a task holding a global slot
+    # while it queues for its host would starve every other host (feeds come
+    # sorted by URL, so one host's feeds are adjacent and used to take all the
+    # global slots; 500 feeds ran at per_host concurrency). Neither wait counts
+    # against the feed's deadline, as before.
+    async with per_host, gate:
+        # The run's clock, not the wall clock: Retry-After dates and the
+        # back-off computed from them must agree with ``run.now``.
+        result = await fetch_feed(client, feed.url, state, limits, clock=lambda: run.now)
     if result.outcome == "error":
         when: datetime | None = None
         if not result.gone:
@@ -323,16 +347,44 @@ def _skipped(feed: FeedRecord, why: str) -> SourceResult:
     )
 
 
+def _start_process_helpers(method: str) -> None:
+    """Start multiprocessing's helper processes with a real stderr, once.
+
+    Inside the desk, Textual replaces ``sys.stderr`` with a capture object
+    whose ``fileno()`` is -1; the resource tracker passes that descriptor to
+    its child and every worker start fails ("bad value(s) in fds_to_keep"),
+    so every feed of a big refresh failed with "parse failed". The helpers
+    are started here with the process's own stderr instead.
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        return
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+        if method == "forkserver":
+            forkserver.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
+def _process_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    # forkserver/spawn, not fork: the desk calls this from a thread, and
+    # forking a threaded process can deadlock the child.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    _start_process_helpers(method)
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method)
+    )
+
+
 def _make_pool(n_feeds: int, workers: int) -> concurrent.futures.Executor:
     if n_feeds >= PROCESS_POOL_MIN_FEEDS and workers > 1 and (os.cpu_count() or 1) > 1:
-        # forkserver/spawn, not fork: the desk calls this from a thread, and
-        # forking a threaded process can deadlock the child.
-        method = (
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        return concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context(method)
-        )
+        return _process_pool(workers)
     return concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="parse")
 
 
@@ -422,6 +474,12 @@ async def _fetch_all(
                 exc = t.exception()
                 if exc is None:
                     yield t.result()
+                elif not isinstance(exc, Exception) or isinstance(exc, DatabaseError):
+                    # A signal (SIGTERM's exception, KeyboardInterrupt) that
+                    # landed inside a feed's task, or a database that cannot
+                    # be written (disk full): the run stops, it is not one
+                    # feed's failure. The feed's transaction was rolled back.
+                    raise exc
                 else:
                     msg = clean_line(f"internal error: {type(exc).__name__}: {exc}", max_len=300)
                     yield SourceResult(
@@ -458,8 +516,9 @@ async def _fetch_all(
             await asyncio.gather(*tasks, return_exceptions=True)
         if own_client:
             await client.aclose()
-        if run.pool is not None:
-            run.pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (run.pool, run.procs):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def refresh(
