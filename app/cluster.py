@@ -38,16 +38,22 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from rapidfuzz import fuzz, utils
 
+from app.cluster_text import (
+    BACKGROUND_RATE,
+    NAME_BOOST,
+    content_tokens,
+    guid_key,
+    marks,
+    name_tokens,
+    normalize_url,
+)
 from app.models import ClusterLink, Signal, Story
 from app.quotes import extract_quotes, quote_key, quote_similarity
 
@@ -95,6 +101,22 @@ class ClusterParams:
             words are read first, so this only drops the commonest ones and
             bounds the cost per story whatever the density.
         max_candidates: Candidate members scored per story.
+        topic_threshold: Bar for the topic signal (reported as ``TOPIC``): the
+            IDF-weighted cosine (x100) of the two stories' title + lead content
+            words, names weighted up. Catches the same development worded
+            differently ("Kakhovka dam destroyed" / "Nova Kakhovka dam
+            breached"). Used only when no title, lead or quote signal fires,
+            and it ranks below all of them. 100 turns it off.
+        topic_window_hours: The topic signal only joins stories published
+            within this many hours of each other (tighter than
+            ``window_hours``: it is the weaker signal).
+        topic_min_tokens: Content words each side needs for the topic signal.
+        topic_min_shared: Content words both sides must share for it.
+        topic_anchor_margin: How far below ``topic_threshold`` the anchor may
+            score on the topic signal.
+        topic_prior_docs: Pseudo-stories added to the window's count in the IDF
+            (``log((n + prior) / df)``), so a sparse window does not make every
+            word look rare, nor a dense one every word common.
     """
 
     window_hours: float = 48.0
@@ -114,13 +136,28 @@ class ClusterParams:
     block_max_df: int = 400
     block_max_postings: int = 1500
     max_candidates: int = 40
+    topic_threshold: float = 45.0
+    topic_window_hours: float = 24.0
+    topic_min_tokens: int = 5
+    topic_min_shared: int = 3
+    topic_anchor_margin: float = 10.0
+    topic_prior_docs: int = 200
 
     def __post_init__(self) -> None:
         if not self.window_hours > 0:
             raise ValueError("window_hours must be > 0")
+        if not self.topic_window_hours >= 0:
+            raise ValueError("topic_window_hours must be >= 0")
         if not self.same_source_hours >= 0:
             raise ValueError("same_source_hours must be >= 0")
-        for name in ("title_threshold", "lead_threshold", "quote_threshold", "anchor_margin"):
+        for name in (
+            "title_threshold",
+            "lead_threshold",
+            "quote_threshold",
+            "anchor_margin",
+            "topic_threshold",
+            "topic_anchor_margin",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 100.0:
                 raise ValueError(f"{name} must be within 0..100, got {value!r}")
@@ -135,6 +172,9 @@ class ClusterParams:
             "block_max_df",
             "block_max_postings",
             "max_candidates",
+            "topic_min_tokens",
+            "topic_min_shared",
+            "topic_prior_docs",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
@@ -213,135 +253,13 @@ class Decisions:
 
 
 # --------------------------------------------------------------------------
-# Text normalisation
-# --------------------------------------------------------------------------
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_STOP_WORDS = _wordset(
-    """
-    a about above after again against ago all also am among amid an and any are as at be
-    because been before being below between both but by can could did do does doing down
-    during each few for from further had has have having he her here hers him his how i if
-    in into is it its just me more most my no nor not now of off on once only or other our
-    out over own same she should so some such than that the their them then there these
-    they this those through to too under until up very via was we were what when where
-    which while who whom why will with would you your yet
-    says said say told tells report reports reported according update updates updated live
-    latest news video watch photos new
-    """
-)
-_POSSESSIVE_RE = re.compile(r"['’]s\b")
-_MARK_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-_WEEKDAYS = _wordset("monday tuesday wednesday thursday friday saturday sunday")
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), start=1
-    )
-}
-# Capitalised words: names, places, acronyms (and sentence starts, which is cheap noise).
-_NAME_RE = re.compile(r"\b[A-Z][\w'’-]*")
-_NAME_BOOST = 1.5
-_MAX_QUOTES = 6
-
-# Query parameters that only track the reader, never identify the story.
-_TRACKING_PARAMS = _wordset(
-    """
-    fbclid gclid dclid gbraid wbraid msclkid yclid igshid mc_cid mc_eid _ga _gl ocid cmpid
-    cmp at_medium at_campaign at_custom1 at_custom2 at_custom3 at_custom4 at_format
-    at_link_id at_link_type at_link_origin at_ptr_name at_bbc_team ito smid smtyp ref
-    ref_src ref_url referrer src taid guccounter ns_mchannel ns_source ns_campaign
-    ns_linkname ns_fee ftag partner rss feed feedtype share spm
-    """
-)
-
-
-def _fold(text: str) -> str:
-    """Strip accents and possessives so "Häkkänen's" and "Hakkanen" agree."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _POSSESSIVE_RE.sub("", text)
-
-
-def _content_tokens(text: str) -> list[str]:
-    """Lowercase content words in order: processed, no stop words or 1-char tokens."""
-    return [
-        w for w in utils.default_process(_fold(text)).split() if len(w) > 1 and w not in _STOP_WORDS
-    ]
-
-
-def _marks(title: str) -> frozenset[str]:
-    """Numbers and weekdays of a title: different ones mean a different instalment.
-
-    Number words count as their digits, so "Two killed" and "2 dead" agree while
-    "day one" and "day two" do not.
-    """
-    marks = {re.sub(r"[.,]", "", m) for m in _MARK_NUMBER_RE.findall(title)}
-    for w in utils.default_process(title).split():
-        if w in _WEEKDAYS:
-            marks.add(w)
-        elif w in _NUMBER_WORDS:
-            marks.add(_NUMBER_WORDS[w])
-    return frozenset(marks)
-
-
-def normalize_url(url: str | None) -> str | None:
-    """Normalise a story link for exact matching.
-
-    Lowercases scheme and host, ignores http vs https, a leading ``www.`` and
-    default ports, drops fragments, ``utm_*`` and other tracking parameters,
-    sorts the remaining query and removes trailing slashes.
-
-    Args:
-        url: A link, or None.
-
-    Returns:
-        A comparable key, or None when ``url`` has no scheme and host.
-    """
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    host = (parts.hostname or "").rstrip(".")
-    if not parts.scheme or not host:
-        return None
-    host = host.removeprefix("www.")
-    scheme = parts.scheme.lower()
-    if port is not None and not (scheme in ("http", "https") and port in (80, 443)):
-        host = f"{host}:{port}"
-    if scheme in ("http", "https"):
-        scheme = "http"
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
-    ]
-    query.sort()
-    return f"{scheme}://{host}{path}" + (f"?{urlencode(query)}" if query else "")
-
-
-def _guid_key(guid: str | None) -> str | None:
-    # Short or purely numeric guids ("1", "12345") collide across feeds.
-    if not guid:
-        return None
-    guid = guid.strip()
-    if len(guid) < 8 or guid.isdigit():
-        return None
-    return guid
-
-
-# --------------------------------------------------------------------------
 # The index
 # --------------------------------------------------------------------------
+
+
+_MAX_QUOTES = 6
+# Title words weigh this much more than lead words in the topic signal.
+_TITLE_WEIGHT = 2.0
 
 
 @dataclass(slots=True)
@@ -359,6 +277,8 @@ class _Entry:
     has_lead: bool
     marks: frozenset[str]
     tokens: tuple[str, ...]
+    tokset: frozenset[str]
+    title_set: frozenset[str]
     names: frozenset[str]
     quotes: tuple[str, ...]
     guid_key: str | None
@@ -393,7 +313,7 @@ class _Match:
     score: float
 
 
-_FUZZY_ORDER = {Signal.TITLE: 0, Signal.LEAD: 1, Signal.QUOTE: 2}
+_FUZZY_ORDER = {Signal.TITLE: 0, Signal.LEAD: 1, Signal.QUOTE: 2, Signal.TOPIC: 3}
 _FORGET_EVERY = 1000
 
 
@@ -433,6 +353,10 @@ class ClusterIndex:
         #: Story pairs scored so far (fuzzy and anchor checks): a machine-independent
         #: measure of work, for benchmarks and diagnostics.
         self.pairs_scored = 0
+        self._topic_window = self.params.topic_window_hours * 3600.0
+        # IDF of the story being placed: (its time, token -> idf), see _idf.
+        self._idf_at: float | None = None
+        self._idf_cache: dict[str, float] = {}
 
     def __len__(self) -> int:
         return len(self._entries) + len(self._retired)
@@ -573,11 +497,11 @@ class ClusterIndex:
         p = self.params
         title = doc.title[: p.max_chars]
         lead = doc.lead[: p.max_chars]
-        title_tokens = _content_tokens(title)
+        title_tokens = content_tokens(title)
         text = f"{title} {lead}"[: p.max_chars]
-        text_tokens = _content_tokens(text)
+        text_tokens = content_tokens(text)
         title_norm = " ".join(utils.default_process(title).split())
-        names = frozenset(_content_tokens(" ".join(_NAME_RE.findall(f"{title}. {lead}"))))
+        names = name_tokens(f"{title}. {lead}")
         quotes = tuple(q[: p.max_chars] for q in doc.quotes if len(q) >= p.quote_min_chars)[
             :_MAX_QUOTES
         ]
@@ -597,11 +521,13 @@ class ClusterIndex:
             text_c=" ".join(text_tokens),
             text_n=len(text_tokens),
             has_lead=len(lead.strip()) >= p.lead_min_chars,
-            marks=_marks(title),
+            marks=marks(title),
             tokens=tuple(dict.fromkeys(text_tokens)),
+            tokset=frozenset(text_tokens),
+            title_set=frozenset(title_tokens),
             names=names,
             quotes=quotes,
-            guid_key=_guid_key(doc.guid),
+            guid_key=guid_key(doc.guid),
             link_key=normalize_url(doc.url),
             title_key=title_key,
         )
@@ -658,7 +584,7 @@ class ClusterIndex:
             return
         best: dict[str, tuple[_Match, _Entry]] = {}
         for m in self._candidates(e):
-            match = self._score(e, m, 0.0)
+            match = self._score(e, m, anchor=False)
             if match is None:
                 continue
             cur = best.get(m.raw)
@@ -674,7 +600,7 @@ class ClusterIndex:
             if self.params.anchor:
                 anchor = self._anchor(raw, e.ts)
                 if anchor is not member and (
-                    anchor is None or self._score(e, anchor, self.params.anchor_margin) is None
+                    anchor is None or self._score(e, anchor, anchor=True) is None
                 ):
                     continue
             e.raw, e.signal, e.score, e.matched = raw, match.signal, match.score, member.doc.id
@@ -714,7 +640,7 @@ class ClusterIndex:
             if df > budget:
                 break
             budget -= df
-            idf = math.log(1.0 + n_window / df) * (_NAME_BOOST if tok in e.names else 1.0)
+            idf = math.log(1.0 + n_window / df) * (NAME_BOOST if tok in e.names else 1.0)
             for _, sid in self._postings[tok][a:b]:
                 weight[sid] += idf
         for q in e.quotes:
@@ -732,8 +658,13 @@ class ClusterIndex:
         """Same source, far apart: a recurring column ("Roundup: Market Talk"), not a re-run."""
         return a.doc.source == b.doc.source and abs(a.ts - b.ts) > self._same_source
 
-    def _score(self, a: _Entry, b: _Entry, offset: float) -> _Match | None:
-        """Best fuzzy signal between two stories, at ``threshold - offset`` bars."""
+    def _score(self, a: _Entry, b: _Entry, *, anchor: bool) -> _Match | None:
+        """Best signal between new story ``a`` and member ``b``.
+
+        Bars are the thresholds, lowered by the anchor margins when ``anchor``.
+        The topic signal is tried only when no fuzzy signal fires; its margin
+        is shifted down by 100 so that it ranks below every fuzzy match.
+        """
         self.pairs_scored += 1
         if not (a.fuzzy_ok and b.fuzzy_ok):
             return None
@@ -742,6 +673,7 @@ class ClusterIndex:
         if self._recurring(a, b):
             return None
         p = self.params
+        offset = p.anchor_margin if anchor else 0.0
         found: list[_Match] = []
         if a.title_n >= p.title_min_tokens and b.title_n >= p.title_min_tokens:
             bar = p.title_threshold - offset
@@ -761,9 +693,62 @@ class ClusterIndex:
             s = max(quote_similarity(x, y, score_cutoff=bar) for x in a.quotes for y in b.quotes)
             if s >= bar:
                 found.append(_Match(s - p.quote_threshold, Signal.QUOTE, s))
-        if not found:
+        if found:
+            return max(found, key=lambda m: (m.margin, -_FUZZY_ORDER[m.signal]))
+        if p.topic_threshold >= 100.0 or abs(a.ts - b.ts) > self._topic_window:
             return None
-        return max(found, key=lambda m: (m.margin, -_FUZZY_ORDER[m.signal]))
+        if min(len(a.tokset), len(b.tokset)) < p.topic_min_tokens:
+            return None
+        shared = a.tokset & b.tokset
+        if len(shared) < p.topic_min_shared:
+            return None
+        bar = p.topic_threshold - (p.topic_anchor_margin if anchor else 0.0)
+        s = self._topic(a, b, shared)
+        if s < bar:
+            return None
+        return _Match(s - p.topic_threshold - 100.0, Signal.TOPIC, s)
+
+    def _idf(self, tok: str, ts: float) -> float:
+        """IDF of ``tok`` among the indexed stories within one window of ``ts``.
+
+        Counts the story being placed (published at ``ts``, not yet indexed)
+        as one more story holding the word; :meth:`_topic` adds it to ``df``.
+        Cached per placement: every call within one ``_place`` shares ``ts``.
+        """
+        if self._idf_at != ts:
+            self._idf_at, self._idf_cache = ts, {}
+        idf = self._idf_cache.get(tok)
+        if idf is None:
+            plist = self._postings.get(tok)
+            df = 0
+            if plist:
+                lo, hi = self._in_window(plist, ts)
+                df = hi - lo
+            lo = bisect.bisect_left(self._times, ts - self._window)
+            hi = bisect.bisect_right(self._times, ts + self._window)
+            prior = self.params.topic_prior_docs
+            n = hi - lo + 1 + prior
+            idf = math.log(n / (df + 1 + prior * BACKGROUND_RATE.get(tok, 0.0)))
+            self._idf_cache[tok] = idf
+        return idf
+
+    def _topic(self, a: _Entry, b: _Entry, shared: frozenset[str]) -> float:
+        """IDF-weighted cosine (0..100) of two stories' content words, names up."""
+        ts = a.ts
+
+        def weights(e: _Entry) -> dict[str, float]:
+            return {
+                t: self._idf(t, ts)
+                * (NAME_BOOST if t in e.names else 1.0)
+                * (_TITLE_WEIGHT if t in e.title_set else 1.0)
+                for t in e.tokset
+            }
+
+        wa, wb = weights(a), weights(b)
+        dot = sum(wa[t] * wb[t] for t in shared)
+        na = math.sqrt(sum(w * w for w in wa.values()))
+        nb = math.sqrt(sum(w * w for w in wb.values()))
+        return 0.0 if na == 0.0 or nb == 0.0 else 100.0 * dot / (na * nb)
 
     # -- decisions ---------------------------------------------------------
 

@@ -56,6 +56,7 @@ class Signal(enum.StrEnum):
     TITLE = "title"  # same or near-same normalised title
     LEAD = "lead"  # title + lead text close to a member's
     QUOTE = "quote"  # carries the same long quote as a member
+    TOPIC = "topic"  # shares the distinctive words of a member's title and lead
     USER = "user"  # a user's merge put it here
 
 

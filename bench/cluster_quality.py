@@ -273,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("defaults, anchor margin 10", replace(base, anchor_margin=10.0)),
         ("title>=84, no anchor", replace(base, title_threshold=84.0, anchor=False)),
         ("defaults, window 24h", replace(base, window_hours=24.0)),
+        ("topic off (before)", replace(base, topic_threshold=100.0)),
+        ("topic>=35", replace(base, topic_threshold=35.0)),
+        ("topic>=45", replace(base, topic_threshold=45.0)),
+        ("topic>=50", replace(base, topic_threshold=50.0)),
         ("DEFAULTS", base),
     ]
     sweep(
@@ -305,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("title>=87, lead>=81", replace(base, title_threshold=87.0, lead_threshold=81.0)),
         ("title>=84, lead>=78", replace(base, title_threshold=84.0, lead_threshold=78.0)),
         ("defaults, no anchor", replace(base, anchor=False)),
+        ("topic off (before)", replace(base, topic_threshold=100.0)),
+        ("topic>=45", replace(base, topic_threshold=45.0)),
     ):
         links = cluster_all(rdocs, params)
         joins = sum(link.matched_id is not None for link in links)

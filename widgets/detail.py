@@ -38,6 +38,7 @@ _SIGNAL_TEXT = {
     Signal.LINK: "same link",
     Signal.TITLE: "similar title",
     Signal.LEAD: "similar title and lead",
+    Signal.TOPIC: "same distinctive words",
     Signal.QUOTE: "shares a quote",
     Signal.USER: "merged by you",
 }

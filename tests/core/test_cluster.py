@@ -231,11 +231,26 @@ def test_grushko_pair_shares_the_quote_signal_on_its_own() -> None:
     assert link.score >= ClusterParams().quote_threshold
 
 
-def test_grushko_headlines_alone_are_not_enough() -> None:
+def test_grushko_headlines_alone_join_only_through_the_topic_signal() -> None:
+    # Was "headlines alone are not enough": the fuzzy title score stays below
+    # its bar, but the IDF-weighted topic signal (reported as TOPIC) now
+    # bridges the paraphrase; turned off, they stay apart.
     a = replace(GRUSHKO_A, lead="", quotes=())
     b = replace(GRUSHKO_B, lead="", quotes=())
-    links = by_story(cluster_all([a, b]))
-    assert links[b.id].signal is Signal.FOUNDER
+    link = by_story(cluster_all([a, b]))[b.id]
+    p = ClusterParams()
+    assert (link.cluster_id, link.signal) == (a.id, Signal.TOPIC)
+    assert p.topic_threshold <= link.score <= 100.0
+    off = by_story(cluster_all([a, b], replace(p, topic_threshold=100.0)))
+    assert off[b.id].signal is Signal.FOUNDER
+
+
+def test_topic_signal_respects_its_tighter_window() -> None:
+    a = replace(GRUSHKO_A, lead="", quotes=())
+    p = ClusterParams()
+    late = p.topic_window_hours * 60 + 30
+    b = replace(GRUSHKO_B, lead="", quotes=(), published=a.published + timedelta(minutes=late))
+    assert by_story(cluster_all([a, b]))[b.id].signal is Signal.FOUNDER
 
 
 def test_kyiv_drones_and_finnish_aid_stay_alone() -> None:
