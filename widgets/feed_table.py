@@ -24,6 +24,9 @@ from widgets.format import ago, format_clock, one_line
 __all__ = ["FeedTable", "feed_cells"]
 
 COLUMNS = ("Feed", "State", "Last success", "Last error", "Errors", "Next attempt", "Stories")
+#: Fixed widths: DataTable sizes auto columns by their header when the cells
+#: are Content, which cut every name to four characters.
+WIDTHS = (26, 9, 13, 48, 6, 12, 7)
 
 
 def feed_cells(feed: FeedStatus, now: datetime) -> tuple[Content, ...]:
@@ -100,8 +103,8 @@ class FeedTable(DataTable[Content]):
 
     def on_mount(self) -> None:
         """Add the columns."""
-        for label in COLUMNS:
-            self.add_column(Text(label), key=label)
+        for label, width in zip(COLUMNS, WIDTHS, strict=True):
+            self.add_column(Text(label), key=label, width=width)
 
     def show(self, feeds: list[FeedStatus], now: datetime | None = None) -> None:
         """Show ``feeds``, keeping the cursor on the same feed."""
