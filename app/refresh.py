@@ -214,6 +214,37 @@ async def _parse_body(run: _Run, result: FetchResult) -> ParsedFeed:
     return await loop.run_in_executor(executor, func)
 
 
+def _feed_failed(
+    run: _Run,
+    feed: FeedRecord,
+    error: str,
+    kind: str,
+    started: float,
+    *,
+    retry_after: datetime | None = None,
+    gone: bool = False,
+) -> SourceResult:
+    """Record a feed's failure (count, back-off, gone) and return it as a result."""
+    when = None if gone else next_attempt(feed.error_count + 1, run.now, retry_after=retry_after)
+    run.store.record_feed_result(
+        feed.url,
+        now=run.now,
+        ok=False,
+        error=error,
+        error_kind=kind,
+        next_attempt=when,
+        gone=gone,
+    )
+    return SourceResult(
+        source=feed.url,
+        kind=SourceKind.FEED,
+        status=SourceStatus.ERROR,
+        error=error,
+        error_kind=kind,
+        elapsed=time.monotonic() - started,
+    )
+
+
 async def _feed(
     run: _Run,
     client: httpx.AsyncClient,
@@ -236,25 +267,14 @@ async def _feed(
         # back-off computed from them must agree with ``run.now``.
         result = await fetch_feed(client, feed.url, state, limits, clock=lambda: run.now)
     if result.outcome == "error":
-        when: datetime | None = None
-        if not result.gone:
-            when = next_attempt(feed.error_count + 1, run.now, retry_after=result.retry_after)
-        run.store.record_feed_result(
-            feed.url,
-            now=run.now,
-            ok=False,
-            error=result.error,
-            error_kind=result.error_kind,
-            next_attempt=when,
+        return _feed_failed(
+            run,
+            feed,
+            result.error or "failed",
+            result.error_kind or "error",
+            started,
+            retry_after=result.retry_after,
             gone=result.gone,
-        )
-        return SourceResult(
-            source=feed.url,
-            kind=SourceKind.FEED,
-            status=SourceStatus.ERROR,
-            error=result.error,
-            error_kind=result.error_kind,
-            elapsed=time.monotonic() - started,
         )
     if result.outcome == "not_modified":
         run.store.record_feed_result(
@@ -275,39 +295,10 @@ async def _feed(
         parsed = await _parse_body(run, result)
     except Exception as exc:  # a parser crash on one body must not stop the run
         msg = clean_line(f"parse failed: {type(exc).__name__}: {exc}", max_len=300)
-        run.store.record_feed_result(
-            feed.url,
-            now=run.now,
-            ok=False,
-            error=msg,
-            error_kind="parse",
-            next_attempt=next_attempt(feed.error_count + 1, run.now),
-        )
-        return SourceResult(
-            source=feed.url,
-            kind=SourceKind.FEED,
-            status=SourceStatus.ERROR,
-            error=msg,
-            error_kind="parse",
-        )
+        return _feed_failed(run, feed, msg, "parse", started)
     if not parsed.stories and parsed.title is None and parsed.warnings:
         # Nothing usable: report it like a fetch error, keep existing stories.
-        msg = parsed.warnings[0]
-        run.store.record_feed_result(
-            feed.url,
-            now=run.now,
-            ok=False,
-            error=msg,
-            error_kind="not_a_feed",
-            next_attempt=next_attempt(feed.error_count + 1, run.now),
-        )
-        return SourceResult(
-            source=feed.url,
-            kind=SourceKind.FEED,
-            status=SourceStatus.ERROR,
-            error=msg,
-            error_kind="not_a_feed",
-        )
+        return _feed_failed(run, feed, parsed.warnings[0], "not_a_feed", started)
     max_new = run.settings.refresh.max_new_items
     res = run.store.write_stories(
         feed.url,
