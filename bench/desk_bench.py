@@ -33,10 +33,10 @@ Two steps, each its own process so memory figures stay clean:
 
 Usage::
 
-    PYTHONPATH=. /tmp/venv/bin/python bench/desk_bench.py all --stories 100000 \\
+    PYTHONPATH=. .venv/bin/python bench/desk_bench.py all --stories 100000 \\
         --db /tmp/frontline-bench/desk100k.db
-    PYTHONPATH=. /tmp/venv/bin/python bench/desk_bench.py generate --stories 2000 --db X.db
-    PYTHONPATH=. /tmp/venv/bin/python bench/desk_bench.py measure --db X.db
+    PYTHONPATH=. .venv/bin/python bench/desk_bench.py generate --stories 2000 --db X.db
+    PYTHONPATH=. .venv/bin/python bench/desk_bench.py measure --db X.db
 """
 
 from __future__ import annotations

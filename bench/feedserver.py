@@ -29,8 +29,8 @@ and header size, and stops by itself after ``--max-lifetime`` seconds.
 
 Run it as a process (the first stdout line is JSON with ``admin`` and ``urls``)::
 
-    PYTHONPATH=. /tmp/venv/bin/python bench/feedserver.py --feeds 500 --latency 0.05 \\
-        --hosts 25 --corpus /work/shared/corpus/conflict_feeds_rumca_2023
+    PYTHONPATH=. .venv/bin/python bench/feedserver.py --feeds 500 --latency 0.05 \\
+        --hosts 25 --corpus ../shared/corpus/conflict_feeds_rumca_2023
 
 or in a thread (tests, profiling)::
 

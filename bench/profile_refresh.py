@@ -20,7 +20,7 @@ Pool workers are other processes; pyinstrument does not see inside them.
 
 Usage::
 
-    PYTHONPATH=. /tmp/venv/bin/python bench/profile_refresh.py --feeds 500 \\
+    PYTHONPATH=. .venv/bin/python bench/profile_refresh.py --feeds 500 \\
         --profile first,unchanged --out /tmp/frontline-bench/profile
     # then read /tmp/frontline-bench/profile/<round>.txt (tree), <round>.flat.txt
     # (self time per function) and <round>.html

@@ -25,11 +25,11 @@ measured.
 
 Usage (from the repo root)::
 
-    PYTHONPATH=. /tmp/venv/bin/python bench/refresh_vs_peers.py --setup \\
+    PYTHONPATH=. .venv/bin/python bench/refresh_vs_peers.py --setup \\
         --sizes 100,500 --repeat 3 --json-out /tmp/frontline-bench/peers.json
 
     # sweep the peers' thread/worker counts (first round only):
-    PYTHONPATH=. /tmp/venv/bin/python bench/refresh_vs_peers.py --sizes 500 --repeat 1 \\
+    PYTHONPATH=. .venv/bin/python bench/refresh_vs_peers.py --sizes 500 --repeat 1 \\
         --rounds first --newsboat-threads 4,8,16,32 --reader-workers 4,8,16 \\
         --clients newsboat,reader
 """
