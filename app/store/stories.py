@@ -27,6 +27,34 @@ from app.store._base import (
 )
 from app.store.feeds import FeedsMixin
 
+#: What a source says about a story: written on insert and on every change
+#: (id, source, kind and first_seen are set once, on insert).
+_CONTENT_COLUMNS = (
+    "outlet",
+    "guid",
+    "url",
+    "title",
+    "summary",
+    "body",
+    "author",
+    "published",
+    "published_estimated",
+    "fetched",
+    "offset_start",
+    "offset_end",
+    "content_hash",
+)
+_UPDATE_SQL = (
+    "UPDATE stories SET " + ", ".join(f"{c} = ?" for c in _CONTENT_COLUMNS) + " WHERE id = ?"
+)
+_INSERT_SQL = (
+    "INSERT INTO stories(id, source, source_kind, first_seen, "
+    + ", ".join(_CONTENT_COLUMNS)
+    + ") VALUES("
+    + ", ".join("?" * (4 + len(_CONTENT_COLUMNS)))
+    + ")"
+)
+
 
 class StoriesMixin(FeedsMixin):
     """Stories: idempotent upserts with provenance, lookups and full-text search."""
@@ -99,58 +127,28 @@ class StoriesMixin(FeedsMixin):
                 chash = _content_hash(s, story_outlet)
                 published = s.published or now
                 estimated = s.published_estimated or s.published is None
+                values = [
+                    story_outlet,
+                    s.guid,
+                    s.url,
+                    s.title,
+                    s.summary,
+                    s.body,
+                    s.author,
+                    to_db_time(published),
+                    int(estimated),
+                    t_now,
+                    s.offset[0] if s.offset else None,
+                    s.offset[1] if s.offset else None,
+                    chash,
+                ]
                 if sid in existing:
                     if existing[sid] == chash:
                         continue
-                    db.execute(
-                        "UPDATE stories SET outlet = ?, guid = ?, url = ?, title = ?, summary = ?,"
-                        " body = ?, author = ?, published = ?, published_estimated = ?,"
-                        " fetched = ?, offset_start = ?, offset_end = ?, content_hash = ?"
-                        " WHERE id = ?",
-                        [
-                            story_outlet,
-                            s.guid,
-                            s.url,
-                            s.title,
-                            s.summary,
-                            s.body,
-                            s.author,
-                            to_db_time(published),
-                            int(estimated),
-                            t_now,
-                            s.offset[0] if s.offset else None,
-                            s.offset[1] if s.offset else None,
-                            chash,
-                            sid,
-                        ],
-                    )
+                    db.execute(_UPDATE_SQL, [*values, sid])
                     updated.append(sid)
                 else:
-                    db.execute(
-                        "INSERT INTO stories(id, source, source_kind, outlet, guid, url, title,"
-                        " summary, body, author, published, published_estimated, fetched,"
-                        " first_seen, offset_start, offset_end, content_hash)"
-                        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            sid,
-                            source,
-                            kind.value,
-                            story_outlet,
-                            s.guid,
-                            s.url,
-                            s.title,
-                            s.summary,
-                            s.body,
-                            s.author,
-                            to_db_time(published),
-                            int(estimated),
-                            t_now,
-                            t_now,
-                            s.offset[0] if s.offset else None,
-                            s.offset[1] if s.offset else None,
-                            chash,
-                        ],
-                    )
+                    db.execute(_INSERT_SQL, [sid, source, kind.value, t_now, *values])
                     new.append(sid)
             if replace_all:
                 keep_ids = {sid for sid, _ in prepared}
