@@ -52,6 +52,7 @@ _STOP_WORDS = _wordset(
     """
 )
 _POSSESSIVE_RE = re.compile(r"['’]s\b")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _MARK_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _WEEKDAYS = _wordset("monday tuesday wednesday thursday friday saturday sunday")
 _NUMBER_WORDS = {
@@ -79,9 +80,13 @@ _TRACKING_PARAMS = _wordset(
 def _fold(text: str) -> str:
     """Strip accents and possessives so "Häkkänen's" and "Hakkanen" agree."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _NON_ASCII_RE.sub(_drop_combining, unicodedata.normalize("NFKD", text))
     return _POSSESSIVE_RE.sub("", text)
+
+
+def _drop_combining(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "" if unicodedata.combining(ch) else ch
 
 
 def content_tokens(text: str) -> list[str]:
