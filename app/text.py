@@ -105,14 +105,19 @@ def clean_text(
     if max_len is not None and len(text) > max_len * 4 + 64:
         text = text[: max_len * 4 + 64]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQ_RE.sub("", text)
+    # Every escape sequence starts with a banned character, so one search
+    # tells whether the two substitutions below can change anything.
+    if BANNED_CHARS_RE.search(text):
+        text = _ESCAPE_SEQ_RE.sub("", text)
+        text = BANNED_CHARS_RE.sub("", text)
     text = text.replace("\t", " ")
-    text = BANNED_CHARS_RE.sub("", text)
-    text = _TAGS_RE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    # NFC can, in theory, compose into nothing banned; re-check cheaply.
-    text = BANNED_CHARS_RE.sub("", text)
-    text = _STACKED_MARKS_RE.sub(r"\1", text)
+    if not text.isascii():  # tag characters, NFC and marks never touch ASCII
+        text = _TAGS_RE.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+            # NFC can, in theory, compose into nothing banned; re-check cheaply.
+            text = BANNED_CHARS_RE.sub("", text)
+        text = _STACKED_MARKS_RE.sub(r"\1", text)
     if multiline:
         text = "\n".join(_HSPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
         text = _MANY_NEWLINES_RE.sub("\n\n", text).strip()
