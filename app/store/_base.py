@@ -34,7 +34,12 @@ def to_db_time(dt: datetime | None) -> str | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dt = dt.astimezone(UTC)
+    if dt.year >= 1000:
+        # isoformat is ~4x faster than strftime and gives the same text from
+        # year 1000 on (strftime does not zero-pad %Y below it).
+        return dt.isoformat(timespec="seconds")[:19] + "Z"
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def from_db_time(value: str | None) -> datetime | None:
@@ -54,11 +59,9 @@ def _req_time(value: str | None) -> datetime:
 
 
 def _sha(*parts: str) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    # The same bytes as hashing each part followed by a NUL, in one call.
+    data = "".join([p + "\x00" for p in parts])
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def story_id_for(kind: SourceKind, source: str, story: ParsedStory, dup_index: int = 0) -> str:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from app.errors import DatabaseError, WrongDatabaseError
 from app.models import ParsedStory, SourceKind
-from app.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from app.store import APPLICATION_ID, SCHEMA_VERSION, Store, story_id_for, to_db_time
+from app.store._base import _content_hash, _sha
 from tests.conftest import NOW
 
 
@@ -280,3 +281,75 @@ def test_data_version_changes_on_foreign_commit(tmp_path: Path) -> None:
         b.set_meta("k", "v")
     assert a.data_version() != v
     a.close()
+
+
+def test_new_stories_keep_feed_order_provenance_and_fts(store: Store) -> None:
+    """New rows go in through one INSERT ... SELECT: same rows, order, FTS, nothing left over."""
+    feed = stories(7)
+    r = store.write_stories("https://f.example/", SourceKind.FEED, feed, outlet="F", now=NOW)
+    rows = store.db.conn.execute(
+        "SELECT id, source, source_kind, outlet, title, first_seen, fetched FROM stories"
+        " ORDER BY rowid"
+    ).fetchall()
+    assert [row[0] for row in rows] == list(r.new)  # rowids in feed order
+    assert [row[4] for row in rows] == [s.title for s in feed]
+    assert {row[1:4] for row in rows} == {("https://f.example/", "feed", "F")}
+    assert {row[5:] for row in rows} == {("2025-12-05T12:00:00Z",) * 2}
+    assert store.db.conn.execute("SELECT count(*) FROM temp.story_stage").fetchone()[0] == 0
+    assert {h.story_id for h in store.search("Kyiv", limit=100)} == set(r.new)
+    assert store.fts_check() is None
+
+
+def test_failed_write_leaves_no_staged_rows(store: Store) -> None:
+    store.write_stories("https://f.example/", SourceKind.FEED, stories(2), outlet="F", now=NOW)
+    with pytest.raises(TypeError):
+        # A bad feed_result fails after the stories were staged and inserted.
+        store.write_stories(
+            "https://g.example/",
+            SourceKind.FEED,
+            stories(3, "g"),
+            outlet="G",
+            now=NOW,
+            feed_result={"no_such_argument": 1},
+        )
+    assert store.story_count() == 2
+    assert store.db.conn.execute("SELECT count(*) FROM temp.story_stage").fetchone()[0] == 0
+    r = store.write_stories(
+        "https://g.example/", SourceKind.FEED, stories(3, "g"), outlet="G", now=NOW
+    )
+    assert len(r.new) == 3 and store.story_count() == 5
+    assert store.fts_check() is None
+
+
+def test_unchanged_write_commits_nothing(tmp_path: Path) -> None:
+    p = tmp_path / "u.db"
+    with Store.open(p) as s, Store.open(p) as watcher:
+        s.write_stories("https://f.example/", SourceKind.FEED, stories(5), outlet="F", now=NOW)
+        before = watcher.data_version()
+        r = s.write_stories("https://f.example/", SourceKind.FEED, stories(5), outlet="F", now=NOW)
+        assert r.new == () and r.updated == ()
+        assert watcher.data_version() == before
+
+
+def test_stable_ids_hashes_and_times_do_not_drift() -> None:
+    """Ids, content hashes and times are stored: the same input gives the same text forever.
+
+    The expected values were computed by the code before the write path was
+    made faster; a change here would rewrite or duplicate every stored story.
+    """
+    story = ParsedStory(
+        title="Talks resume", summary="Envoys met \u201cagain\u201d", guid="g-1", published=NOW
+    )
+    assert _sha("a", "\u00fc") == (
+        "b2ccf1215ceca7d3cf79731a6bb0557d2b16fbc9e2b5bd955ec549c1480529a7"
+    )
+    assert story_id_for(SourceKind.FEED, "https://f.example/", story) == "c1a7e52f112d7821429f"
+    assert story_id_for(SourceKind.FILE, "/p/a.txt", story, 2) == "f9202cca18489dbc07c6"
+    assert _content_hash(story, "F") == (
+        "62156bb321293d3b8514ce0575a9188112b30378386efa01800374ecac1684a6"
+    )
+    plus2 = timezone(timedelta(hours=2))
+    assert to_db_time(datetime(2025, 12, 5, 14, 30, 15, 999, tzinfo=plus2)) == (
+        "2025-12-05T12:30:15Z"
+    )
+    assert to_db_time(datetime(999, 1, 2, 3, 4, 5)) == "999-01-02T03:04:05Z"  # naive = UTC
