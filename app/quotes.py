@@ -61,17 +61,37 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Double quotes: straight and curly are one family (feeds mix them), no
 # nesting, never across a paragraph break.
 _DOUBLE_RE = re.compile(r"[\"“„]([^\"“”„\n]{2,1500}?)[\"”“]")
+_DOUBLE_MARKS = '"“„'
 _GUILLEMET_RE = re.compile(r"«([^«»\n]{2,1500}?)»")
 # Single quotes: the opener follows a non-word character and precedes a
 # non-space; the closer follows a non-space and is not followed by a letter,
 # so "Ukraine’s" and "don't" never open or close a quote.
-_SINGLE_RE = re.compile(r"(?<![\w‘’'])[‘'](?=[^\s‘’'])([^\n]{2,1500}?)(?<=[^\s‘’'])[’'](?![\w‘’'])")
+# The opener is matched first and its left neighbour checked after it (a
+# two-character lookbehind): a pattern that starts with a character set lets
+# the engine skip to candidate openers, ~3x faster than a leading lookbehind.
+_SINGLE_RE = re.compile(
+    r"[‘'](?<![\w‘’'][‘'])(?=[^\s‘’'])([^\n]{2,1500}?)(?<=[^\s‘’'])[’'](?![\w‘’'])"
+)
 _QUOTE_LINE_RE = re.compile(r"^[ \t]*Quote:[ \t]*(.+?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _EDGE_STRIP = " \t\"'“”‘’„«»,;:–—-"
 
 # quote_key helpers
 _APOSTROPHES_RE = re.compile(r"[’‘ʼ`´'.]")
 _NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given spans replaced by as many spaces (offsets kept)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end > start:
+            parts.append(text[pos:start])
+            parts.append(" " * (end - start))
+            pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _word_count(text: str) -> int:
@@ -98,18 +118,23 @@ def extract_quotes(text: str, *, min_words: int = 6) -> list[str]:
     """
     if not text:
         return []
+    # Cheap substring tests first (most stories quote nobody): each regex runs
+    # only when the characters it needs are present.
     found: list[tuple[int, str]] = []
-    masked = list(text)
-    for regex in (_DOUBLE_RE, _GUILLEMET_RE):
-        for m in regex.finditer(text):
+    spans: list[tuple[int, int]] = []
+    for regex, marks in ((_DOUBLE_RE, _DOUBLE_MARKS), (_GUILLEMET_RE, "«")):
+        if any(mark in text for mark in marks):
+            for m in regex.finditer(text):
+                found.append((m.start(), m.group(1)))
+                spans.append(m.span())
+    if "'" in text or "‘" in text:
+        # Single quotes only outside double-quoted passages: a nested 'x'
+        # inside a “...” is part of that quote, not a quote of its own.
+        for m in _SINGLE_RE.finditer(_blank(text, spans) if spans else text):
             found.append((m.start(), m.group(1)))
-            masked[m.start() : m.end()] = " " * (m.end() - m.start())
-    # Single quotes only outside double-quoted passages: a nested 'x' inside a
-    # “...” is part of that quote, not a quote of its own.
-    for m in _SINGLE_RE.finditer("".join(masked)):
-        found.append((m.start(), m.group(1)))
-    for m in _QUOTE_LINE_RE.finditer(text):
-        found.append((m.start(), m.group(1)))
+    if ":" in text and "quote:" in text.lower():
+        for m in _QUOTE_LINE_RE.finditer(text):
+            found.append((m.start(), m.group(1)))
     found.sort(key=lambda item: item[0])
 
     out: list[str] = []

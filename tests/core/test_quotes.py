@@ -315,3 +315,50 @@ def test_threshold_controls_fuzzy_joins() -> None:
     ]
     assert len(group_quotes(items)) == 1
     assert len(group_quotes(items, threshold=99.0)) == 2
+
+
+def _extract_reference(text: str, min_words: int = 6) -> list[str]:
+    """extract_quotes as first written: every regex on every text, masking by list.
+
+    The fast path (substring pre-checks, the single-quote regex led by its
+    opener, masking only when there is something to mask) must agree with it.
+    """
+    import re
+
+    single = re.compile(r"(?<![\w‘’'])[‘'](?=[^\s‘’'])([^\n]{2,1500}?)(?<=[^\s‘’'])[’'](?![\w‘’'])")
+    found: list[tuple[int, str]] = []
+    masked = list(text)
+    for regex in (quotes_mod._DOUBLE_RE, quotes_mod._GUILLEMET_RE):
+        for m in regex.finditer(text):
+            found.append((m.start(), m.group(1)))
+            masked[m.start() : m.end()] = " " * (m.end() - m.start())
+    found.extend((m.start(), m.group(1)) for m in single.finditer("".join(masked)))
+    found.extend((m.start(), m.group(1)) for m in quotes_mod._QUOTE_LINE_RE.finditer(text))
+    found.sort(key=lambda item: item[0])
+    out: list[str] = []
+    seen: set[str] = set()
+    for _, raw in found:
+        quote = quotes_mod._clean_quote(raw)
+        key = quote_key(quote)
+        if quotes_mod._word_count(quote) >= min_words and key and key not in seen:
+            seen.add(key)
+            out.append(quote)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_extraction_matches_the_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = [
+        "a", "bb", " ", " ", "\n", "\n\n", "'", '"', "“", "”", "„", "«", "»", "‘", "’",
+        ":", "Quote: ", "QUOTE:", "quote:", "said", "don't", "Ukraine’s", "(", "x y z w v",
+    ]  # fmt: skip
+    texts = [GRUSHKO_TELEGRAPH, *(p.read_text() for p in sorted((ROOT / "seeds").glob("*.txt")))]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    found = 0
+    for text in texts:
+        for min_words in (1, 6):
+            expected = _extract_reference(text, min_words)
+            assert extract_quotes(text, min_words=min_words) == expected, text
+            found += len(expected)
+    assert found > 1000  # the random texts do contain quotes of every kind
