@@ -89,6 +89,9 @@ class _Evidence:
 _FORGET_EVERY = 1000
 #: Topic matches rank below every title, lead or quote match.
 _TOPIC_SHIFT = 100.0
+#: A title, lead or quote match this far over its bar (title >= 95, lead >= 89,
+#: quote >= 97) is taken without scoring the remaining candidates.
+_SURE_MARGIN = 5.0
 _Keyed = list[tuple[float, str]]
 
 
@@ -375,22 +378,27 @@ class ClusterIndex:
         self._weight_cache = {}
         self._log_n = math.log(len(self._order) - self._df_pos + 1 + self._prior)
         a_set = self._cur_set
-        candidates = [
-            (m, len(a_set.intersection(m.tokens)))
-            for m in self._candidates(e)
-            if self._pair_ok(e, m)
-        ]
-        self.pairs_scored += len(candidates)
+        scored: list[tuple[Entry, int]] = []
         best: dict[str, tuple[Match, Entry]] = {}
-        for m, shared in candidates:
-            match = fuzzy_match(e, m, p, 0.0, shared)
-            if match is not None:
-                _keep_best(best, m, match)
         rejected: set[str] = set()
+        for m in self._candidates(e):
+            if not self._pair_ok(e, m):
+                continue
+            shared = len(a_set.intersection(m.tokens))
+            scored.append((m, shared))
+            match = fuzzy_match(e, m, p, 0.0, shared)
+            if match is None:
+                continue
+            _keep_best(best, m, match)
+            # Candidates come best-blocked first: a clear match ends the search.
+            if match.margin >= _SURE_MARGIN and self._settle(e, best, rejected):
+                self.pairs_scored += len(scored)
+                return
+        self.pairs_scored += len(scored)
         if self._settle(e, best, rejected) or p.topic_threshold >= 100.0:
             return
         best = {}
-        for m, shared in candidates:
+        for m, shared in scored:
             if m.raw in rejected or abs(e.ts - m.ts) > self._topic_window:
                 continue
             s = self._topic(e, m, shared)
@@ -402,6 +410,8 @@ class ClusterIndex:
         """Join the best cluster whose anchor agrees; False (clusters noted) if none does."""
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0].margin, kv[1][1].key))
         for raw, (match, member) in ranked:
+            if raw in rejected:
+                continue
             if self.params.anchor:
                 anchor = self._anchor(raw, e.ts)
                 if anchor is not member and (

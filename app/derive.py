@@ -28,12 +28,20 @@ from app.store import ClusterRecord, Store, from_db_time
 
 __all__ = ["decisions_of", "rebuild", "update_derived"]
 
+#: Stories per read or write batch (bounds memory; one transaction each).
+_BATCH = 1000
+
 
 def _doc(row: Mapping[str, Any]) -> Doc:
-    text = f"{row['summary']}\n{row['body']}"
+    return _doc_and_quotes(row)[0]
+
+
+def _doc_and_quotes(row: Mapping[str, Any]) -> tuple[Doc, list[str]]:
+    """A story row as the clusterer sees it, and the quotes of its text (extracted once)."""
+    quotes = extract_quotes(f"{row['summary']}\n{row['body']}")
     published = from_db_time(row["published"])
     assert published is not None
-    return Doc(
+    doc = Doc(
         id=row["id"],
         source=row["source"],
         title=row["title"],
@@ -41,8 +49,9 @@ def _doc(row: Mapping[str, Any]) -> Doc:
         guid=row["guid"],
         url=row["url"],
         published=published,
-        quotes=tuple(quote_key(q) for q in extract_quotes(text)),
+        quotes=tuple(quote_key(q) for q in quotes),
     )
+    return doc, quotes
 
 
 def decisions_of(store: Store) -> Decisions:
@@ -59,12 +68,19 @@ def decisions_of(store: Store) -> Decisions:
 
 def classify_stories(store: Store, settings: Settings, ids: Sequence[str] | None) -> None:
     """Classify the given stories (None: all) by the configured rules and store the result."""
-    out: list[tuple[str, str, float, Sequence[str]]] = []
-    for r in store.raw_stories(ids):
-        c = classify(r["title"], r["summary"], r["body"], rules=settings.panes)
-        out.append((r["id"], c.pane, c.score, c.terms))
-    if out:
-        store.set_panes(out)
+    if ids is None:
+        ids = [r["id"] for r in store.iter_stories_raw()]
+    for start in range(0, len(ids), _BATCH):
+        out = [_classify_row(r, settings) for r in store.raw_stories(ids[start : start + _BATCH])]
+        if out:
+            store.set_panes(out)
+
+
+def _classify_row(
+    row: Mapping[str, Any], settings: Settings
+) -> tuple[str, str, float, Sequence[str]]:
+    c = classify(row["title"], row["summary"], row["body"], rules=settings.panes)
+    return row["id"], c.pane, c.score, c.terms
 
 
 def update_derived(
@@ -76,6 +92,14 @@ def update_derived(
     now: datetime,
 ) -> set[str]:
     """Bring panes, clusters and quotes up to date after stories changed.
+
+    One pass over the stories of the time window (the new ones and one window
+    before the earliest of them) classifies the changed stories, loads the
+    clustered ones into a :class:`ClusterIndex` and extracts every story's
+    quotes once; then the new stories are assigned in (published, id) order,
+    forgetting stories no later one can match, and the changed links, quote
+    groups and cluster rows are written. Memory is the index (a few KB per
+    story of the window), not the stories' text.
 
     Args:
         store: The open, writable store.
@@ -89,33 +113,44 @@ def update_derived(
     """
     if not changed and not removed:
         return set()
-    classify_stories(store, settings, changed)
     params = settings.clustering
     window = timedelta(hours=params.window_hours)
-    new_rows = store.raw_stories(changed)
-    if new_rows:
-        earliest = min(from_db_time(r["published"]) or now for r in new_rows)
-        since = earliest - window
-    else:
-        since = now - window
+    since = (store.earliest_published(changed) or now) - window
     existing_links = store.cluster_links(since=since)
     index = ClusterIndex(params, decisions_of(store))
+    wanted = set(changed)
+    fresh: list[Doc] = []
+    panes: list[tuple[str, str, float, Sequence[str]]] = []
+    window_ids: list[str] = []
+    quote_items: list[tuple[str, str, datetime, str]] = []
     for row in store.iter_stories_raw(since=since):
-        link = existing_links.get(row["id"])
+        doc, quotes = _doc_and_quotes(row)
+        window_ids.append(doc.id)
+        quote_items.extend((doc.id, q, doc.published, row["outlet"]) for q in quotes)
+        if doc.id in wanted:
+            panes.append(_classify_row(row, settings))
+        link = existing_links.get(doc.id)
         if link is not None:
-            index.add_existing(_doc(row), link)
-    for row in sorted(
-        (r for r in new_rows if r["id"] not in existing_links),
-        key=lambda r: (r["published"], r["id"]),
-    ):
-        index.assign(_doc(row))
+            index.add_existing(doc, link)
+        elif doc.id in wanted:
+            fresh.append(doc)
+    if panes:
+        store.set_panes(panes)
+    fresh.sort(key=lambda d: (d.published.timestamp(), d.id))
+    for i, doc in enumerate(fresh):
+        if i % _BATCH == 0:
+            # Later new stories only look back one window: older ones can go.
+            index.forget_before(doc.published - window)
+        index.assign(doc)
+    del fresh
     touched = _store_changed_links(store, index, existing_links)
-    for sid in set(changed) & set(existing_links):
+    del index
+    for sid in wanted & set(existing_links):
         touched.add(existing_links[sid].cluster_id)
     for lk in store.cluster_links(cluster_ids=list(removed)).values():
         touched.add(lk.cluster_id)
     touched |= set(removed)
-    _regroup_quotes(store, since=since)
+    _store_quotes(store, quote_items, window_ids)
     write_clusters(store, settings, touched)
     return touched
 
@@ -155,10 +190,20 @@ def _regroup_quotes(store: Store, *, since: datetime | None) -> None:
         assert published is not None
         for q in extract_quotes(f"{r['summary']}\n{r['body']}"):
             items.append((r["id"], q, published, r["outlet"]))
+    _store_quotes(store, items, None if since is None else [r["id"] for r in rows])
+
+
+def _store_quotes(
+    store: Store, items: list[tuple[str, str, datetime, str]], scope: list[str] | None
+) -> None:
+    """Group (story id, quote, published, outlet) items and store the groups.
+
+    ``scope``: the stories whose quote links are replaced (None: all).
+    """
     groups = group_quotes(items)
     store.set_quotes(
         ((g.id, g.text, g.first_seen, g.story_ids, g.outlets) for g in groups if g.story_ids),
-        story_scope=None if since is None else [r["id"] for r in rows],
+        story_scope=scope,
     )
 
 

@@ -10,7 +10,14 @@ from typing import Any
 from app.models import (
     ClusterLink,
 )
-from app.store._base import ClusterRecord, StoreBase, _chunks, _link, to_db_time
+from app.store._base import (
+    ClusterRecord,
+    StoreBase,
+    _chunks,
+    _link,
+    from_db_time,
+    to_db_time,
+)
 from app.store.schema import RECOUNT_SQL
 
 
@@ -36,6 +43,18 @@ class DerivedMixin(StoreBase):
             ):
                 out[r["story_id"]] = (r["pane"], r["score"], tuple(json.loads(r["terms"])))
         return out
+
+    def earliest_published(self, ids: Sequence[str]) -> datetime | None:
+        """The earliest publication time among the given stories (None if none exist)."""
+        best: str | None = None
+        for chunk in _chunks(ids, 500):
+            row = self.db.conn.execute(
+                f"SELECT min(published) FROM stories WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchone()
+            if row and row[0] is not None and (best is None or row[0] < best):
+                best = row[0]
+        return from_db_time(best)
 
     def cluster_links(
         self, *, since: datetime | None = None, cluster_ids: Sequence[str] | None = None
