@@ -153,6 +153,7 @@ class ClusterList(ScrollView, can_focus=True):
         self._rows = RowPages(source)
         self._cursor = 0
         self._last_highlighted: ClusterRow | None = None
+        self._announced = False
         self._now = now or datetime.now(UTC)
         self.empty_text = "No clusters"
         #: The id of a cluster marked for a merge, drawn with a marker.
@@ -254,21 +255,34 @@ class ClusterList(ScrollView, can_focus=True):
     # -- cursor ---------------------------------------------------------------
 
     def move_cursor(self, index: int) -> None:
-        """Move the cursor to ``index`` (clamped) and scroll it into view."""
+        """Move the cursor to ``index`` (clamped) and scroll it into view.
+
+        Without a scroll only the two lines that changed are repainted (the
+        old and the new cursor line); a scroll repaints the view.
+        """
+        old = self._cursor
         self._cursor = max(0, min(index, self.total - 1))
-        self._scroll_cursor_visible()
-        self.refresh()
+        if self._scroll_cursor_visible():
+            self.refresh()
+        elif self._cursor != old:
+            self.refresh_line(old)
+            self.refresh_line(self._cursor)
         self._announce()
 
-    def _scroll_cursor_visible(self) -> None:
+    def _scroll_cursor_visible(self) -> bool:
+        """Scroll so the cursor line is in view; True when it scrolled."""
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_offset.y)
         if self._cursor < top:
             self.scroll_to(y=self._cursor, animate=False, immediate=True)
-        elif self._cursor >= top + height:
+            return True
+        if self._cursor >= top + height:
             self.scroll_to(y=self._cursor - height + 1, animate=False, immediate=True)
+            return True
+        return False
 
     def _announce(self, force: bool = False) -> None:
+        self._announced = True
         row = self.highlighted
         if force or row != self._last_highlighted:
             self._last_highlighted = row
@@ -314,15 +328,17 @@ class ClusterList(ScrollView, can_focus=True):
             self.move_cursor(round(self.scroll_offset.y) + offset.y)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Keep the virtual size and the cursor's visibility in step with the size."""
+        """Keep the virtual size and the cursor's visibility in step with the size.
+
+        The first resize is the list's first layout: a list that is shown
+        counts its rows and announces its first cluster then, after the first
+        frame is drawn; a list hidden at start (a tab not chosen) does neither
+        until it is shown, so start-up pays only for what is on screen.
+        """
         self._sync_size()
         self._scroll_cursor_visible()
-
-    def on_mount(self) -> None:
-        """Load the first page."""
-        self._rows.recount()
-        self._sync_size()
-        self._announce(force=True)
+        if not self._announced:
+            self._announce(force=True)
 
     # -- drawing --------------------------------------------------------------
 

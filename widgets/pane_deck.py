@@ -74,7 +74,16 @@ class PaneDeck(Vertical):
         self._wide = False
 
     def compose(self) -> ComposeResult:
-        """Tab bar plus a row of panes."""
+        """Tab bar plus a row of panes, classed for the terminal's width.
+
+        The classes are right before the first layout (the deck spans the
+        screen), so mounting does not restyle every pane a second time; a
+        resize corrects them.
+        """
+        wide, shown = self._layout_for(self.app.size.width)
+        self._wide = wide
+        self.set_class(wide, "-wide")
+        self.set_class(not wide, "-narrow")
         tabs = Tabs(
             *(Tab(pane_label(name), id=f"tab-{name}") for name in self.pane_names),
             active=f"tab-{self._active}" if self._active else None,
@@ -83,7 +92,9 @@ class PaneDeck(Vertical):
         yield tabs
         with Horizontal(id="deck-body"):
             for name, source in self._panes:
-                yield PaneView(name, source)
+                view = PaneView(name, source, active=name == self._active)
+                view.set_class(name not in shown, "-hidden")
+                yield view
 
     @property
     def active(self) -> str:
@@ -110,9 +121,6 @@ class PaneDeck(Vertical):
             return
         changed = name != self._active
         self._active = name
-        tabs = self.query_one(Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
         self._apply_layout()
         if focus:
             self.pane(name).cluster_list.focus()
@@ -142,20 +150,28 @@ class PaneDeck(Vertical):
         """Lay out for the starting size."""
         self._apply_layout()
 
+    def _layout_for(self, width: int) -> tuple[bool, set[str]]:
+        """(side by side?, the panes shown) at ``width`` cells."""
+        if width >= self.wide_min_width:
+            columns = max(3, width // MIN_COLUMN)
+            return True, set(self.pane_names[:columns]) | {self._active}
+        return False, {self._active}
+
     def _apply_layout(self) -> None:
-        width = self.size.width
-        self._wide = width >= self.wide_min_width
+        # Before the first layout the deck has no size yet: it will span the screen.
+        self._wide, shown = self._layout_for(self.size.width or self.app.size.width)
         self.set_class(self._wide, "-wide")
         self.set_class(not self._wide, "-narrow")
-        if self._wide:
-            columns = max(3, width // MIN_COLUMN)
-            shown = set(self.pane_names[:columns]) | {self._active}
-        else:
-            shown = {self._active}
         for name in self.pane_names:
             view = self.pane(name)
             view.set_class(name not in shown, "-hidden")
-            view.set_class(name == self._active, "-active")
+            view.active = name == self._active
+        if not self._wide:
+            # The tab bar is hidden when wide: moving its underline then
+            # would only cost a relayout.
+            tabs = self.query_one(Tabs)
+            if tabs.active != f"tab-{self._active}":
+                tabs.active = f"tab-{self._active}"
 
     def on_pane_view_activated(self, event: PaneView.Activated) -> None:
         """Focus moved into a pane: it becomes active."""

@@ -38,9 +38,9 @@ class PaneHeader(Horizontal):
     PaneHeader > Sparkline { width: 24; max-width: 40%; height: 1; }
     """
 
-    def __init__(self, pane: str, *, id: str | None = None) -> None:
+    def __init__(self, pane: str, *, id: str | None = None, classes: str | None = None) -> None:
         """Build the header for ``pane``."""
-        super().__init__(id=id)
+        super().__init__(id=id, classes=classes)
         self.pane = pane
         self._stats = PaneStats(pane=pane, clusters=0, unread=0)
         self._filter_text = ""
@@ -87,16 +87,31 @@ class PaneView(Vertical):
         def control(self) -> PaneView:
             return self.pane_view
 
-    def __init__(self, pane: str, source: RowSource | None = None) -> None:
+    def __init__(self, pane: str, source: RowSource | None = None, *, active: bool = False) -> None:
         """Build the pane ``pane`` with rows from ``source``."""
         super().__init__(id=f"pane-{pane}", classes="pane-view")
         self.pane = pane
         self._source = source
+        self._active = active
 
     def compose(self) -> ComposeResult:
         """Header over list."""
-        yield PaneHeader(self.pane)
+        yield PaneHeader(self.pane, classes="-active" if self._active else None)
         yield ClusterList(self._source, id=f"list-{self.pane}")
+
+    @property
+    def active(self) -> bool:
+        """True for the active pane (its title is highlighted)."""
+        return self._active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        # The class goes on the header, not on the pane: a class change
+        # restyles the node and all it holds, and restyling the list (and
+        # its scrollbar) forced a relayout of the screen on every switch.
+        self._active = value
+        if self.is_mounted:
+            self.header.set_class(value, "-active")
 
     @property
     def header(self) -> PaneHeader:

@@ -44,15 +44,28 @@ class RowPages:
     """A lazily filled, page-cached view of a :class:`RowSource`."""
 
     def __init__(self, source: RowSource | None = None) -> None:
-        """Start empty; call :meth:`recount` to learn the size."""
+        """Start with nothing fetched; the size is asked for when first needed."""
         self.source: RowSource = source or _EmptySource()
-        self.total = 0
+        self._total: int | None = None
         self._pages: dict[int, tuple[ClusterRow, ...]] = {}
+
+    @property
+    def total(self) -> int:
+        """How many rows the source has (counted on first use: a pane that is
+        never shown never runs its count)."""
+        if self._total is None:
+            self._total = self.source.count()
+        return self._total
+
+    @property
+    def counted(self) -> bool:
+        """True once the source has been counted."""
+        return self._total is not None
 
     def recount(self) -> None:
         """Forget every page and ask the source for its size again."""
         self._pages.clear()
-        self.total = self.source.count()
+        self._total = self.source.count()
 
     def replace_source(self, source: RowSource) -> None:
         """Read from another source (another filter)."""

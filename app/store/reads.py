@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.models import (
@@ -56,6 +56,20 @@ class ReadsMixin(StoreBase):
         muted_outlets: Sequence[str] = (),
         muted_terms: Sequence[str] = (),
     ) -> int:
+        """How many clusters :meth:`cluster_rows` would list in all."""
+        if pane is not None and filt == ClusterFilter() and not muted_outlets and not muted_terms:
+            # The desk's usual list (no filter, no mutes): the pane's clusters
+            # from the (pane, ...) index minus its dismissed ones (few, found
+            # from cluster_state; CROSS JOIN keeps SQLite from driving that
+            # join from the pane's clusters). The general query probes
+            # cluster_state once per cluster: 23 ms for a 12,500-cluster pane.
+            row = self.db.conn.execute(
+                "SELECT (SELECT count(*) FROM clusters WHERE pane = ?)"
+                " - (SELECT count(*) FROM cluster_state cs CROSS JOIN clusters c"
+                " ON c.id = cs.cluster_id WHERE cs.dismissed = 1 AND c.pane = ?)",
+                [pane, pane],
+            ).fetchone()
+            return int(row[0])
         where, params = self._cluster_where(pane, filt, muted_outlets, None, muted_terms)
         sql = (
             "SELECT count(*) FROM clusters c LEFT JOIN cluster_state cs"
@@ -101,23 +115,46 @@ class ReadsMixin(StoreBase):
             params.extend(cluster_ids)
         return " AND ".join(where), params
 
-    def pane_hourly(self, since: datetime) -> list[tuple[str, str]]:
-        """(effective pane, first_seen) of stories first seen since a time."""
+    def pane_hourly(self, since: datetime, hours: int = 24) -> list[tuple[str, int, int]]:
+        """(effective pane, hour, stories) first seen in each hour since a time.
+
+        Hour 0 starts at ``since``; later stories fall in hour ``hours - 1``.
+        SQLite buckets the rows (a day holds thousands of stories: converting
+        each one's time in Python cost more than the query).
+        """
+        start = to_db_time(since)
+        assert start is not None
+        epoch = int(datetime.fromisoformat(start[:19]).replace(tzinfo=UTC).timestamp())
         rows = self.db.conn.execute(
-            "SELECT c.pane, s.first_seen FROM stories s JOIN story_cluster sc"
-            " ON sc.story_id = s.id JOIN clusters c ON c.id = sc.cluster_id"
-            " WHERE s.first_seen >= ?",
-            [to_db_time(since)],
+            "SELECT c.pane,"
+            " min(?, (CAST(strftime('%s', s.first_seen) AS INTEGER) - ?) / 3600) AS hour,"
+            " count(*) FROM stories s JOIN story_cluster sc ON sc.story_id = s.id"
+            " JOIN clusters c ON c.id = sc.cluster_id WHERE s.first_seen >= ?"
+            " GROUP BY c.pane, hour",
+            [hours - 1, epoch, start],
         ).fetchall()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def pane_counts(self) -> dict[str, tuple[int, int]]:
-        """pane -> (visible clusters, clusters with an unread member)."""
-        rows = self.db.conn.execute(
-            "SELECT c.pane, count(*), sum(c.unread > 0) FROM clusters c LEFT JOIN cluster_state cs"
-            " ON cs.cluster_id = c.id WHERE COALESCE(cs.dismissed, 0) = 0 GROUP BY c.pane"
-        ).fetchall()
-        return {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
+        """pane -> (visible clusters, clusters with an unread member).
+
+        All clusters by pane from the covering ``(pane, unread)`` index, less
+        the dismissed ones (few, from cluster_state): a join per cluster cost
+        ~40 ms at 30,000 clusters.
+        """
+        conn = self.db.conn
+        counts: dict[str, tuple[int, int]] = {}
+        for pane, total, unread in conn.execute(
+            "SELECT pane, count(*), sum(unread > 0) FROM clusters GROUP BY pane"
+        ):
+            counts[pane] = (int(total), int(unread or 0))
+        for pane, total, unread in conn.execute(
+            "SELECT c.pane, count(*), sum(c.unread > 0) FROM cluster_state cs CROSS JOIN clusters c"
+            " ON c.id = cs.cluster_id WHERE cs.dismissed = 1 GROUP BY c.pane"
+        ):
+            all_, all_unread = counts.get(pane, (0, 0))
+            counts[pane] = (all_ - int(total), all_unread - int(unread or 0))
+        return {pane: figures for pane, figures in counts.items() if figures[0] > 0}
 
     def cluster_quotes(self, story_ids: Sequence[str]) -> list[QuoteInfo]:
         if not story_ids:

@@ -32,7 +32,8 @@ def run_desk(settings: Settings, db_path: Path | None = None) -> int:
 
     if db_path is not None:
         settings = settings.with_database(db_path)
-    desk = open_desk(settings)
+    # The integrity check runs on a worker after the first frame (DeskApp).
+    desk = open_desk(settings, check=False)
 
     def refresh() -> RefreshReport:
         return run_refresh(settings)

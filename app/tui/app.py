@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -72,6 +73,12 @@ class DeskApp(App[int]):
 
         error: str
 
+    @dataclass
+    class IntegrityChecked(Message):
+        """The deferred database check finished (``problem`` None: sound)."""
+
+        problem: str | None
+
     def __init__(self, desk: Desk, *, refresh: RefreshFn | None, clock: Clock) -> None:
         """Build the app (see :func:`make_app`)."""
         super().__init__()
@@ -119,7 +126,20 @@ class DeskApp(App[int]):
             last = self.desk.last_refresh()
             if last is None or (self.clock() - last).total_seconds() >= interval:
                 self.call_after_refresh(self.action_refresh_now)  # stale at start: refresh
-        self.call_after_refresh(self.main.reload_all)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Start the deferred integrity check; toast the alerts among each pane's first rows.
+
+        Runs after the first frame: a pane not on screen has loaded nothing
+        yet, so its first page is read here rather than before the paint.
+        """
+        if self.desk.integrity_pending:
+            self._integrity_worker()
+        lists = [self.main.deck.pane(p).cluster_list for p in self.main.panes]
+        for cluster_list in lists:
+            cluster_list.row_at(0)
+        self.check_alerts(row for cluster_list in lists for row in cluster_list.loaded_rows())
 
     # -- refresh -------------------------------------------------------------------
 
@@ -156,6 +176,25 @@ class DeskApp(App[int]):
             self.post_message(self.RefreshFailed(f"{type(exc).__name__}: {exc}"))
         else:
             self.post_message(self.RefreshDone(report))
+
+    @work(exclusive=True, group="integrity", exit_on_error=False, thread=True)
+    def _integrity_worker(self) -> None:
+        """``PRAGMA quick_check`` on a connection of its own (writes wait for it)."""
+        self.post_message(self.IntegrityChecked(self.desk.check_integrity()))
+
+    def on_desk_app_integrity_checked(self, message: IntegrityChecked) -> None:
+        """A damaged database: leave before anything is written to it (RELIABILITY D8)."""
+        if message.problem is None:
+            return
+        self.exit(
+            2,
+            return_code=2,
+            message=Text(
+                f"frontline: error: database {clean_line(str(self.desk.store.path))}: integrity"
+                f" check failed ({clean_line(message.problem, max_len=200)}); restore from a"
+                " backup (frontline doctor explains)"
+            ),
+        )
 
     def on_desk_app_refresh_done(self, message: RefreshDone) -> None:
         """Reload and summarise."""

@@ -101,7 +101,9 @@ class DeskCommands(Provider):
         for pane in main.panes:
             yield f"Go to pane: {pane_label(pane)}", partial(main.deck.activate, pane), "Pane"
         for pane in main.panes:
-            for row in main.deck.pane(pane).cluster_list.loaded_rows()[:300]:
+            cluster_list = main.deck.pane(pane).cluster_list
+            cluster_list.row_at(0)  # a pane not shown yet has loaded nothing
+            for row in cluster_list.loaded_rows()[:300]:
                 title = f"Jump to: {clean_line(row.headline, max_len=120)}"
                 yield title, partial(main.jump_to, row.id), f"Cluster in {pane_label(pane)}"
         for feed in app.desk.feeds():

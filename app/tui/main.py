@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from app.models import ClusterFilter, ClusterRow
@@ -33,7 +34,13 @@ if TYPE_CHECKING:
     from app.desk import Desk
     from app.tui.app import DeskApp
 
-__all__ = ["MainScreen", "PaneSource"]
+__all__ = ["DETAIL_DELAY", "MainScreen", "PaneSource"]
+
+#: Quiet time after the last cursor move before the detail panel follows it.
+#: Holding j/k moves the cursor at full speed (a key repeats every ~33 ms,
+#: so the panel waits until the key is let go); one press shows its detail
+#: this long after the cursor line, which repaints at once.
+DETAIL_DELAY = 0.05
 
 
 class PaneSource:
@@ -99,6 +106,8 @@ class MainScreen(Screen[None]):
         self.filters: dict[str, ClusterFilter] = {p: ClusterFilter() for p in self.panes}
         self.merge_mark: ClusterRow | None = None
         self._left: dict[str, ClusterRow | None] = {}
+        self._unseen: list[tuple[ClusterList, ClusterRow]] = []
+        self._detail_timer: Timer | None = None
         self._feeds_total = 0
         self._feeds_failing = 0
 
@@ -146,10 +155,15 @@ class MainScreen(Screen[None]):
         return self.deck.active_pane.cluster_list
 
     def on_mount(self) -> None:
-        """Start on the first pane with fresh figures."""
+        """Start on the first pane; figures (counts, sparklines) after the first frame."""
+        self.now_for_widgets()
         self.deck.activate(self.panes[0])
-        self.refresh_figures()
+        self.call_after_refresh(self.refresh_figures)
         self.set_interval(1.0, self.update_header)
+
+    def on_unmount(self) -> None:
+        """Keep the "seen" marks of clusters left just before quitting."""
+        self._flush_seen()
 
     def on_resize(self, event: events.Resize) -> None:
         """Narrow terminals show the detail only on demand."""
@@ -208,9 +222,37 @@ class MainScreen(Screen[None]):
         )
 
     def show_detail(self, row: ClusterRow | None) -> None:
-        """Load ``row``'s detail into the panel."""
+        """Load ``row``'s detail into the panel now."""
+        self._cancel_follow()
         detail = self.desk.cluster_detail(row.id) if row is not None else None
         self.detail.show(detail, self.desk_app.clock())
+
+    def follow_cursor(self) -> None:
+        """Show the active cursor's detail once the cursor rests for :data:`DETAIL_DELAY`."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._cursor_rested, name="detail")
+
+    @property
+    def detail_pending(self) -> bool:
+        """True while the detail panel waits for the cursor to rest."""
+        return self._detail_timer is not None
+
+    def _cancel_follow(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+
+    def _cursor_rested(self) -> None:
+        self._detail_timer = None
+        self._flush_seen()
+        self.show_detail(self.active_list.highlighted)
+
+    def _flush_seen(self) -> None:
+        """Clear "new" on the clusters the cursor left (one short write each)."""
+        pending, self._unseen = self._unseen, []
+        for cluster_list, row in pending:
+            triage.mark_seen(self, cluster_list, row)
 
     def set_filter(self, choice: FilterChoice | None) -> None:
         """Apply a filter from the picker to the active pane (or all panes)."""
@@ -246,14 +288,20 @@ class MainScreen(Screen[None]):
     # -- widget messages --------------------------------------------------------
 
     def on_cluster_list_highlighted(self, event: ClusterList.Highlighted) -> None:
-        """Follow the active list's cursor; clear "new" on the cluster left behind."""
+        """Follow the active list's cursor; clear "new" on the cluster left behind.
+
+        Both wait until the cursor rests, so a held key costs a cursor line
+        repaint and nothing else.
+        """
         key = event.cluster_list.id or ""
         left = self._left.get(key)
         if left is not None and left.new and (event.row is None or event.row.id != left.id):
-            triage.mark_seen(self, event.cluster_list, left)
+            self._unseen.append((event.cluster_list, left))
         self._left[key] = event.row
         if event.cluster_list is self.active_list:
-            self.show_detail(event.row)
+            self.follow_cursor()
+        elif self._unseen and self._detail_timer is None:
+            self._flush_seen()
 
     def on_cluster_list_open_requested(self, event: ClusterList.OpenRequested) -> None:
         """Enter: mark seen, show and focus the detail."""
@@ -275,8 +323,8 @@ class MainScreen(Screen[None]):
         triage.link(self, event.story.url, event.action)
 
     def on_pane_deck_active_pane_changed(self, event: PaneDeck.ActivePaneChanged) -> None:
-        """Another pane: the detail follows its cursor."""
-        self.show_detail(self.active_list.highlighted)
+        """Another pane: the detail follows its cursor (once the keys rest)."""
+        self.follow_cursor()
 
     # -- actions ----------------------------------------------------------------
 

@@ -108,3 +108,22 @@ def desk(desk_settings: Settings) -> Iterator[Desk]:
 @pytest.fixture
 def app(desk: Desk) -> DeskApp:
     return make_app(desk, clock=frozen)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the detail panel has followed the cursor.
+
+    The panel waits for the cursor to rest (``DETAIL_DELAY``) before it
+    loads; this polls the screen's own flag, so it is not a timing guess.
+    """
+    from app.tui.main import DETAIL_DELAY, MainScreen
+
+    await pilot.pause()
+    main = pilot.app.screen_stack[0]
+    assert isinstance(main, MainScreen)
+    for _ in range(100):
+        if not main.detail_pending:
+            break
+        await pilot.pause(DETAIL_DELAY)
+    assert not main.detail_pending, "the detail panel never followed the cursor"
+    await pilot.pause()

@@ -15,7 +15,7 @@ from app.tui.app import DeskApp, make_app
 from app.tui.feeds import FeedsScreen
 from app.tui.search import SearchScreen
 from tests.conftest import NOW
-from tests.tui.conftest import add_stories, frozen
+from tests.tui.conftest import add_stories, frozen, settle
 from widgets.feed_table import FeedTable
 from widgets.search_results import SearchResults
 
@@ -73,7 +73,7 @@ async def test_hostile_rows_render_literally_and_triage_works(hostile_desk: Desk
         for pane, cluster_id in rows:
             main.deck.activate(pane)
             assert main.active_list.move_to_id(cluster_id)
-            await pilot.pause()
+            await settle(pilot)
             line = main.active_list.render_line(
                 main.active_list.cursor - round(main.active_list.scroll_offset.y)
             )

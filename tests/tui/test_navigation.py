@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.desk import Desk
 from app.tui.app import DeskApp
+from tests.tui.conftest import settle
 from widgets.cluster_list import ClusterList
 from widgets.pane_deck import PaneDeck
 
@@ -15,7 +16,7 @@ def lists(app: DeskApp) -> dict[str, ClusterList]:
 
 async def test_starts_on_first_pane_with_rows_and_detail(app: DeskApp, desk: Desk) -> None:
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         main = app.main
         assert main.deck.is_wide
         assert main.deck.active == "diplomacy"
@@ -33,6 +34,7 @@ async def test_cursor_keys_move_and_detail_follows(app: DeskApp, desk: Desk) -> 
         main = app.main
         await pilot.press("j", "j")
         assert main.active_list.cursor == 2
+        await settle(pilot)
         assert main.detail.detail is not None and main.detail.detail.row.id == rows[2].id
         await pilot.press("k")
         assert main.active_list.cursor == 1
@@ -114,6 +116,6 @@ async def test_leaving_a_new_cluster_marks_it_seen(app: DeskApp, desk: Desk) -> 
         await pilot.pause()
         assert app.main.active_list.highlighted.new  # type: ignore[union-attr]
         await pilot.press("j")
-        await pilot.pause()
+        await settle(pilot)
     assert desk.cluster_detail(first.id).row.new is False  # type: ignore[union-attr]
     assert desk.clusters("diplomacy")[1].new  # only the one left behind

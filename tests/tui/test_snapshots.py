@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from app.desk import Desk, open_desk
 from app.tui.app import DeskApp, make_app
-from tests.tui.conftest import frozen, ingest_seeds, make_settings
+from tests.tui.conftest import frozen, ingest_seeds, make_settings, settle
 
 WIDE = (160, 45)
 NARROW = (80, 24)
@@ -38,7 +38,7 @@ def calm_app(calm_desk: Desk) -> DeskApp:
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.pause()
 
 
