@@ -181,11 +181,19 @@ class ClusterIndex:
         self._insert(entry)
         self._note_cluster(link.cluster_id)
 
-    def assign(self, doc: Doc) -> ClusterLink:
+    def prepare(self, doc: Doc) -> Entry:
+        """Compute a story's features now, to :meth:`assign` it later.
+
+        An :class:`Entry` is smaller than the text it was made from, so a
+        caller holding many stories to assign can let their text go.
+        """
+        return self._prepare(doc)
+
+    def assign(self, doc: Doc | Entry) -> ClusterLink:
         """Place a new story and return its link.
 
         Args:
-            doc: The story.
+            doc: The story, or its :meth:`prepare` result.
 
         Returns:
             Its link: the cluster, the signal and score that put it there and
@@ -194,9 +202,11 @@ class ClusterIndex:
         Raises:
             ValueError: The story is already in the index.
         """
-        entry = self._prepare(doc)
-        entry.raw = doc.id
-        if doc.id not in self.decisions.splits:
+        entry = self._prepare(doc) if isinstance(doc, Doc) else doc
+        if entry.id in self:
+            raise ValueError(f"story {entry.id!r} is already in the index")
+        entry.raw = entry.id
+        if entry.id not in self.decisions.splits:
             self._place(entry)
         self._insert(entry)
         return self._link(entry)

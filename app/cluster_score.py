@@ -116,7 +116,7 @@ def prepare(doc: Doc, p: ClusterParams) -> Entry:
     mk = marks(title)
     return Entry(
         id=doc.id,
-        source=doc.source,
+        source=_intern(doc.source),
         ts=ts,
         key=(ts, doc.id),
         fuzzy_ok=fuzzy_ok,

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.classify import classify, cluster_pane
 from app.cluster import ClusterIndex, Decisions, Doc
+from app.cluster_score import Entry
 from app.config import Settings
 from app.models import Classification, ClusterLink
 from app.quotes import extract_quotes, group_quotes, quote_key
@@ -119,7 +120,7 @@ def update_derived(
     existing_links = store.cluster_links(since=since)
     index = ClusterIndex(params, decisions_of(store))
     wanted = set(changed)
-    fresh: list[Doc] = []
+    fresh: list[Entry] = []
     panes: list[tuple[str, str, float, Sequence[str]]] = []
     window_ids: list[str] = []
     quote_items: list[tuple[str, str, datetime, str]] = []
@@ -133,15 +134,15 @@ def update_derived(
         if link is not None:
             index.add_existing(doc, link)
         elif doc.id in wanted:
-            fresh.append(doc)
+            fresh.append(index.prepare(doc))
     if panes:
         store.set_panes(panes)
-    fresh.sort(key=lambda d: (d.published.timestamp(), d.id))
-    for i, doc in enumerate(fresh):
+    fresh.sort(key=lambda e: e.key)
+    for i, entry in enumerate(fresh):
         if i % _BATCH == 0:
             # Later new stories only look back one window: older ones can go.
-            index.forget_before(doc.published - window)
-        index.assign(doc)
+            index.forget_before(datetime.fromtimestamp(entry.ts, UTC) - window)
+        index.assign(entry)
     del fresh
     touched = _store_changed_links(store, index, existing_links)
     del index
