@@ -159,11 +159,12 @@ class ClusterIndex:
 
     # -- public ------------------------------------------------------------
 
-    def add_existing(self, doc: Doc, link: ClusterLink) -> None:
+    def add_existing(self, doc: Doc | Entry, link: ClusterLink) -> None:
         """Load an already clustered story (only those in the time window matter).
 
         Args:
-            doc: The story.
+            doc: The story, or its features (:meth:`prepare`, or
+                :func:`app.cluster_score.load_features` of stored ones).
             link: Its stored link. For a ``USER`` link, ``matched_id`` names the
                 cluster it was merged from (as :meth:`links` produces).
 
@@ -172,7 +173,7 @@ class ClusterIndex:
         """
         if link.story_id != doc.id:
             raise ValueError(f"link is for {link.story_id!r}, not {doc.id!r}")
-        entry = self._prepare(doc)
+        entry = self._prepare(doc) if isinstance(doc, Doc) else self._check_new(doc)
         if link.signal is Signal.USER and link.matched_id:
             entry.raw = link.matched_id
         else:
@@ -202,9 +203,7 @@ class ClusterIndex:
         Raises:
             ValueError: The story is already in the index.
         """
-        entry = self._prepare(doc) if isinstance(doc, Doc) else doc
-        if entry.id in self:
-            raise ValueError(f"story {entry.id!r} is already in the index")
+        entry = self._prepare(doc) if isinstance(doc, Doc) else self._check_new(doc)
         entry.raw = entry.id
         if entry.id not in self.decisions.splits:
             self._place(entry)
@@ -301,6 +300,11 @@ class ClusterIndex:
         if doc.id in self:
             raise ValueError(f"story {doc.id!r} is already in the index")
         return prepare(doc, self.params)
+
+    def _check_new(self, e: Entry) -> Entry:
+        if e.id in self:
+            raise ValueError(f"story {e.id!r} is already in the index")
+        return e
 
     def _count(self, e: Entry, delta: int) -> None:
         df = self._df

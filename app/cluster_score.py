@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, utils
 
@@ -133,6 +134,75 @@ def prepare(doc: Doc, p: ClusterParams) -> Entry:
         link_key=normalize_url(doc.url),
         title_key=quote_key(title) if exact_ok else None,
     )
+
+
+#: Bump when :func:`prepare` changes what it computes: stored features then
+#: no longer match (see :func:`features_version`).
+_FEATURES_CODE = 1
+_TO_DIGITS = bytes.maketrans(b"\x00\x01\x02\x03", b"0123")
+_FROM_DIGITS = bytes.maketrans(b"0123", b"\x00\x01\x02\x03")
+
+
+def features_version(p: ClusterParams) -> str:
+    """Names the code and the parameters :func:`prepare` output depends on."""
+    return (
+        f"{_FEATURES_CODE}:{p.max_chars}:{p.min_chars}:{p.title_min_tokens}"
+        f":{p.quote_min_chars}:{p.lead_min_chars}"
+    )
+
+
+def dump_features(e: Entry) -> list[object]:
+    """An entry's text-derived features as JSON-able data (see :func:`load_features`)."""
+    return [
+        e.fuzzy_ok,
+        e.title_c,
+        e.title_n,
+        e.text_c,
+        e.text_n,
+        e.has_lead,
+        sorted(e.marks),
+        list(e.tokens),
+        e.codes.translate(_TO_DIGITS).decode("ascii"),
+        list(e.quotes),
+        e.guid_key,
+        e.link_key,
+        e.title_key,
+    ]
+
+
+def load_features(story_id: str, source: str, ts: float, data: list[Any]) -> Entry:
+    """The entry :func:`dump_features` described, for a story published at ``ts``.
+
+    Raises:
+        ValueError: ``data`` is not what :func:`dump_features` makes.
+    """
+    try:
+        (fuzzy_ok, title_c, title_n, text_c, text_n, has_lead, mk, tokens, codes) = data[:9]
+        quotes, guid, link, title_key = data[9:13]
+        codes_b = str(codes).encode("ascii").translate(_FROM_DIGITS)
+        if len(codes_b) != len(tokens) or len(data) != 13:
+            raise ValueError("features do not match their words")
+        return Entry(
+            id=story_id,
+            source=_intern(source),
+            ts=ts,
+            key=(ts, story_id),
+            fuzzy_ok=bool(fuzzy_ok),
+            title_c=str(title_c),
+            title_n=int(title_n),
+            text_c=str(text_c),
+            text_n=int(text_n),
+            has_lead=bool(has_lead),
+            marks=frozenset(mk) or _NO_MARKS,
+            tokens=tuple(_intern(t) for t in tokens),
+            codes=codes_b,
+            quotes=tuple(quotes),
+            guid_key=guid,
+            link_key=link,
+            title_key=title_key,
+        )
+    except (TypeError, ValueError, UnicodeError) as exc:
+        raise ValueError(f"bad stored features for {story_id!r}: {exc}") from exc
 
 
 def fuzzy_match(

@@ -21,7 +21,7 @@ from typing import Any
 
 from app.classify import classify, cluster_pane
 from app.cluster import ClusterIndex, Decisions, Doc
-from app.cluster_score import Entry
+from app.cluster_score import Entry, dump_features, features_version, load_features
 from app.config import Settings
 from app.models import Classification, ClusterLink
 from app.quotes import extract_quotes, group_quotes, quote_key
@@ -120,21 +120,40 @@ def update_derived(
     existing_links = store.cluster_links(since=since)
     index = ClusterIndex(params, decisions_of(store))
     wanted = set(changed)
+    version = features_version(params)
     fresh: list[Entry] = []
     panes: list[tuple[str, str, float, Sequence[str]]] = []
     window_ids: list[str] = []
     quote_items: list[tuple[str, str, datetime, str]] = []
-    for row in store.iter_stories_raw(since=since):
-        doc, quotes = _doc_and_quotes(row)
-        window_ids.append(doc.id)
-        quote_items.extend((doc.id, q, doc.published, row["outlet"]) for q in quotes)
-        if doc.id in wanted:
-            panes.append(_classify_row(row, settings))
-        link = existing_links.get(doc.id)
+    need_text: list[str] = []
+    for row in store.window_features(since, version):
+        sid = row["id"]
+        window_ids.append(sid)
+        loaded = None if sid in wanted else _load(row)
+        if loaded is None:
+            need_text.append(sid)
+            continue
+        entry, quotes, published = loaded
+        quote_items.extend((sid, q, published, row["outlet"]) for q in quotes)
+        link = existing_links.get(sid)
         if link is not None:
-            index.add_existing(doc, link)
-        elif doc.id in wanted:
-            fresh.append(index.prepare(doc))
+            index.add_existing(entry, link)
+    # Stories new, changed or without stored features: from their text.
+    for start in range(0, len(need_text), _BATCH):
+        features: list[tuple[str, str, str]] = []
+        for row in store.raw_stories(need_text[start : start + _BATCH]):
+            doc, quotes = _doc_and_quotes(row)
+            quote_items.extend((doc.id, q, doc.published, row["outlet"]) for q in quotes)
+            entry = index.prepare(doc)
+            features.append((doc.id, version, json.dumps([dump_features(entry), quotes])))
+            if doc.id in wanted:
+                panes.append(_classify_row(row, settings))
+            link = existing_links.get(doc.id)
+            if link is not None:
+                index.add_existing(entry, link)
+            elif doc.id in wanted:
+                fresh.append(entry)
+        store.set_features(features, prune_before=since)
     if panes:
         store.set_panes(panes)
     fresh.sort(key=lambda e: e.key)
@@ -154,6 +173,21 @@ def update_derived(
     _store_quotes(store, quote_items, window_ids)
     write_clusters(store, settings, touched)
     return touched
+
+
+def _load(row: Mapping[str, Any]) -> tuple[Entry, list[str], datetime] | None:
+    """A window row's stored features: its index entry, quotes and time (None: none usable)."""
+    if row["features"] is None:
+        return None
+    published = from_db_time(row["published"])
+    try:
+        data, quotes = json.loads(row["features"])
+        if published is None or not isinstance(quotes, list):
+            return None
+        entry = load_features(row["id"], row["source"], published.timestamp(), data)
+    except (TypeError, ValueError):  # json.JSONDecodeError too: recompute from the text
+        return None
+    return entry, [str(q) for q in quotes], published
 
 
 def _store_changed_links(

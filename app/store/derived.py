@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,39 @@ class DerivedMixin(StoreBase):
             if row and row[0] is not None and (best is None or row[0] < best):
                 best = row[0]
         return from_db_time(best)
+
+    def window_features(self, since: datetime, version: str) -> Iterator[dict[str, Any]]:
+        """Stories published since a time, light: id, source, outlet, published, features.
+
+        ``features`` is the stored feature data if it was made by ``version``
+        from the story's current text, else None. In (published, id) order.
+        """
+        yield from self.db.query(
+            "SELECT s.id, s.source, s.outlet, s.published, CASE WHEN f.version = :v"
+            " AND f.content_hash = s.content_hash THEN f.data END AS features"
+            " FROM stories s LEFT JOIN story_features f ON f.story_id = s.id"
+            " WHERE s.published >= :since ORDER BY s.published, s.id",
+            {"v": version, "since": to_db_time(since)},
+        )
+
+    def set_features(self, rows: Iterable[tuple[str, str, str]], *, prune_before: datetime) -> None:
+        """Store (story_id, version, data) features; drop those of stories before a time.
+
+        Each row is tied to the story's current content hash.
+        """
+        with self.write() as db:
+            db.conn.executemany(
+                "INSERT INTO story_features(story_id, version, content_hash, data)"
+                " SELECT id, ?, content_hash, ? FROM stories WHERE id = ?"
+                " ON CONFLICT(story_id) DO UPDATE SET version = excluded.version,"
+                " content_hash = excluded.content_hash, data = excluded.data",
+                [(version, data, sid) for sid, version, data in rows],
+            )
+            db.execute(
+                "DELETE FROM story_features WHERE story_id IN"
+                " (SELECT id FROM stories WHERE published < ?)",
+                [to_db_time(prune_before)],
+            )
 
     def cluster_links(
         self, *, since: datetime | None = None, cluster_ids: Sequence[str] | None = None

@@ -194,4 +194,23 @@ def m003_cluster_counters(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 3  # number of migrations; bump with each new one
+@migrations()
+def m004_story_features(db: sqlite_utils.Database) -> None:
+    # The clusterer's precomputed features of each story (words, keys, quotes),
+    # so a refresh loads the stories of its 48 h window without re-tokenising
+    # them. Derived and disposable: ``version`` names the code and parameters
+    # that made a row and ``content_hash`` the story text it was made from; a
+    # row matching neither is recomputed.
+    db.executescript(
+        """
+        CREATE TABLE story_features (
+            story_id TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = 4  # number of migrations; bump with each new one

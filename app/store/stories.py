@@ -219,7 +219,7 @@ class StoriesMixin(FeedsMixin):
     @staticmethod
     def _delete_stories(db: sqlite_utils.Database, ids: Sequence[str]) -> None:
         params = [(sid,) for sid in ids]
-        for table in ("stories", "story_cluster", "story_pane", "quote_stories"):
+        for table in ("stories", "story_cluster", "story_pane", "quote_stories", "story_features"):
             col = "id" if table == "stories" else "story_id"
             db.conn.executemany(f"DELETE FROM {table} WHERE {col} = ?", params)
 

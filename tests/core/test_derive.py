@@ -85,3 +85,84 @@ def test_one_update_over_six_days_equals_a_rebuild(
     # Each event-round is one cluster: 3 outlets joined, never across rounds.
     assert len(clusters) == 24
     assert {p for p, _, _ in panes_inc.values()} >= {"diplomacy", "battlefield", "aid"}
+
+
+def _write(store: Store, feeds: dict[str, list[ParsedStory]], now: datetime) -> list[str]:
+    ids: list[str] = []
+    for url, stories in feeds.items():
+        ids.extend(store.write_stories(url, SourceKind.FEED, stories, outlet=url, now=now).new)
+    return ids
+
+
+def _split(feeds: dict[str, list[ParsedStory]], cut: datetime) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    early = {u: [s for s in ss if s.published and s.published < cut] for u, ss in feeds.items()}
+    late = {u: [s for s in ss if s.published and s.published >= cut] for u, ss in feeds.items()}
+    return early, late
+
+
+def test_second_update_reads_stored_features_not_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.cluster as cluster_mod
+
+    settings = _settings(tmp_path)
+    now = START + timedelta(days=9)
+    # Two rounds 50 h apart plus a third 1 h after the second: the third update
+    # has the second round (and part of the first) in its window.
+    feeds = _stories(random.Random(5))
+    early, late = _split(feeds, START + timedelta(hours=100))
+    prepared: list[str] = []
+    real = cluster_mod.prepare
+
+    def counting(doc, params):  # type: ignore[no-untyped-def]
+        prepared.append(doc.id)
+        return real(doc, params)
+
+    monkeypatch.setattr(cluster_mod, "prepare", counting)
+    with Store.open(tmp_path / "d.db") as store:
+        first = _write(store, early, now)
+        derive.update_derived(store, settings, first, now=now)
+        assert sorted(prepared) == sorted(first)
+        stored = store.db.execute("SELECT count(*) FROM story_features").fetchone()[0]
+        assert stored == len(first)
+        prepared.clear()
+        second = _write(store, late, now)
+        derive.update_derived(store, settings, second, now=now)
+        # Only the new stories were tokenised; the window came from the table.
+        assert sorted(prepared) == sorted(second)
+        incremental = store.cluster_links()
+        quotes = store.db.execute("SELECT id, stories FROM quotes ORDER BY id").fetchall()
+        derive.rebuild(store, settings, now=now)
+        assert store.cluster_links() == incremental
+        assert store.db.execute("SELECT id, stories FROM quotes ORDER BY id").fetchall() == quotes
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE story_features SET data = 'not json'",
+        "UPDATE story_features SET data = '[[1, 2], []]'",
+        "UPDATE story_features SET data = '{\"a\": 1}'",
+        "UPDATE story_features SET version = 'old'",
+        "UPDATE story_features SET content_hash = 'stale'",
+    ],
+)
+def test_unusable_stored_features_are_recomputed(tmp_path: Path, damage: str) -> None:
+    settings = _settings(tmp_path)
+    now = START + timedelta(days=9)
+    early, late = _split(_stories(random.Random(5)), START + timedelta(hours=100))
+    with Store.open(tmp_path / "d.db") as store:
+        derive.update_derived(store, settings, _write(store, early, now), now=now)
+        store.db.execute(damage)
+        store.db.conn.commit()
+        derive.update_derived(store, settings, _write(store, late, now), now=now)
+        incremental = store.cluster_links()
+        assert (
+            store.db.execute(
+                "SELECT count(*) FROM story_features WHERE data LIKE '[[%' AND version != 'old'"
+                " AND content_hash != 'stale'"
+            ).fetchone()[0]
+            == store.db.execute("SELECT count(*) FROM story_features").fetchone()[0]
+        )
+        derive.rebuild(store, settings, now=now)
+        assert store.cluster_links() == incremental
