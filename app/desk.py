@@ -156,12 +156,31 @@ class Desk:
         *,
         limit: int = 1000,
         offset: int = 0,
+        total: int | None = None,
     ) -> list[ClusterRow]:
-        """A page of a pane's clusters, newest update first, mutes applied in SQL."""
+        """A page of a pane's clusters, newest update first, mutes applied in SQL.
+
+        Given the list's ``total`` (its count), a page in the older half is
+        read from the oldest end (the same rows, fetched without walking the
+        ones before them).
+        """
         outlets, terms = self._mutes()
-        raw = self.store.cluster_rows(
-            pane, filt, limit=limit, offset=offset, muted_outlets=outlets, muted_terms=terms
-        )
+        if total is not None and offset > total // 2:
+            end = min(total, offset + limit)
+            raw = self.store.cluster_rows(
+                pane,
+                filt,
+                limit=max(0, end - offset),
+                offset=total - end,
+                muted_outlets=outlets,
+                muted_terms=terms,
+                from_end=True,
+            )
+            raw.reverse()
+        else:
+            raw = self.store.cluster_rows(
+                pane, filt, limit=limit, offset=offset, muted_outlets=outlets, muted_terms=terms
+            )
         return self._rows(raw)
 
     def count_clusters(self, pane: str, filt: ClusterFilter = ClusterFilter()) -> int:

@@ -199,3 +199,14 @@ async def test_the_desk_leaves_when_the_deferred_check_fails(desk_settings: Sett
         assert app.return_code == 2
     finally:
         desk.store.close()
+
+
+def test_pages_read_from_the_end_are_the_same_rows(desk: Desk) -> None:
+    for pane in desk.pane_names():
+        total = desk.count_clusters(pane)
+        forward = desk.clusters(pane, limit=total + 5)
+        assert len(forward) == total
+        for limit in (1, 3, 7):
+            for offset in range(total + 1):
+                page = desk.clusters(pane, limit=limit, offset=offset, total=total)
+                assert page == forward[offset : offset + limit], (pane, offset, limit)
