@@ -21,15 +21,34 @@ Two steps, each its own process so memory figures stay clean:
       compute the cluster rows exactly as a refresh would.
 
 ``measure``
-    In a fresh process: time to first paint of the desk (``make_app`` over
-    ``open_desk`` on that database, headless ``App.run_test``) against a bare
-    Textual app, from creating the app until the first pane shows its rows;
-    then key-to-update latency in the first pane: ``time.perf_counter`` around
-    ``pilot.press(key)`` + ``pilot.pause()`` for j/k, page down/up, g/G and
-    pane switches; p50/p95/max; and the process's RSS (and ``ru_maxrss``).
+    In a fresh process, the desk as ``frontline`` opens it (``open_desk(...,
+    check=False)``: the integrity check runs on a worker after the first
+    frame) over ``make_app``, headless ``App.run_test``. Every frame the app
+    renders is timed where the terminal write would be (:class:`Frames`), so
+    the figures are "event -> frame on screen", with no test-harness waits:
+
+    * first frame: from opening the desk to the first frame showing the
+      first pane's rows (and, apart, the first frame with its detail, and
+      the old figure: until the process went idle, which now includes the
+      background check);
+    * cursor: from the key event (sent as the terminal driver sends it) to
+      the first frame showing the cursor moved (pane keys: the pane
+      switched), for j/k, page down/up, g/G and pane switches, 80 ms apart;
+    * detail settled: from the same key to the first frame whose detail
+      panel shows the highlighted cluster;
+    * held j: 60 presses at 30 per second (key repeat), each to the frame
+      showing the cursor at or past its row; and the detail after release;
+    * the old figure, ``pilot.press`` + ``pilot.pause`` per key: both wait
+      for the process to go idle (each wait sleeps at least 20 ms), so it is
+      a round trip with a ~60 ms floor, not a latency;
+    * RSS after the first frame (and ``ru_maxrss``).
+
     Floors, measured the same way: a minimal Textual app (header, one line,
-    footer) for first paint, and an app with a 10,000-option ``OptionList``
-    for first paint and key latency (its "down" key).
+    footer) for first frame, and an app with a 10,000-option ``OptionList``
+    for first frame and key latency (its "down" key).
+
+``report``
+    ``measure`` runs (bare, desk, repeated) on an existing database.
 
 Usage::
 
@@ -37,6 +56,7 @@ Usage::
         --db /tmp/frontline-bench/desk100k.db
     PYTHONPATH=. .venv/bin/python bench/desk_bench.py generate --stories 2000 --db X.db
     PYTHONPATH=. .venv/bin/python bench/desk_bench.py measure --db X.db
+    PYTHONPATH=. .venv/bin/python bench/desk_bench.py report --db X.db --repeat 3
 """
 
 from __future__ import annotations
@@ -44,6 +64,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import resource
 import statistics
@@ -249,7 +270,71 @@ def _percentile(xs: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _bare(size: tuple[int, int], presses: int) -> dict[str, float]:
+class Frames:
+    """Times every frame the app renders.
+
+    Headless, Textual still lays out and renders each update (the compositor
+    turns dirty regions into strips); only the write to the terminal is
+    skipped. This hook sits where that write would be (``App._display``),
+    builds the escape-sequence string a terminal would get (so its cost is
+    counted) and records the time with a snapshot of the state ``probe``
+    reads. A key's latency is then "key event sent" -> "first frame showing
+    its effect", which is what a user sees, with no test-harness waits in it.
+    """
+
+    def __init__(self, app: Any, probe: Any) -> None:
+        self.frames: list[tuple[float, Any]] = []
+        self.probe = probe
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            if renderable is not None:
+                getattr(renderable, "render_segments", lambda _c: "")(app.console)
+                self.frames.append((time.perf_counter(), probe()))
+            original(screen, renderable)
+
+        app._display = display
+
+    def first(self, since: float, ok: Any) -> float | None:
+        """Time of the first frame at or after ``since`` whose state satisfies ``ok``."""
+        for t, state in self.frames:
+            if t >= since and ok(state):
+                return t
+        return None
+
+    async def wait(self, since: float, ok: Any, timeout: float = 5.0) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            found = self.first(since, ok)
+            if found is not None:
+                return found
+            await asyncio.sleep(0.002)
+        return None
+
+
+def send_key(app: Any, key: str) -> float:
+    """Queue a key event the way the terminal driver does; return when it was sent."""
+    from textual import events
+
+    char = key if len(key) == 1 else None
+    t = time.perf_counter()
+    app._driver.send_message(events.Key(key, char))
+    return t
+
+
+def _stats(xs: Sequence[float]) -> dict[str, float]:
+    ms = [x * 1000 for x in xs]
+    if not ms:
+        return {"n": 0}
+    return {
+        "n": len(ms),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(_percentile(ms, 0.95), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+async def _bare(size: tuple[int, int], presses: int) -> dict[str, Any]:
     """Two floors: a minimal Textual app (header, a line, footer) for first paint,
     and one with a 10,000-option ``OptionList`` for first paint and key latency."""
     from textual.app import App, ComposeResult
@@ -269,72 +354,142 @@ async def _bare(size: tuple[int, int], presses: int) -> dict[str, float]:
             )
             yield Footer()
 
+    out: dict[str, Any] = {}
     t = time.perf_counter()
-    async with Minimal().run_test(size=size) as pilot:
+    minimal = Minimal()
+    frames = Frames(minimal, lambda: None)
+    async with minimal.run_test(size=size) as pilot:
+        await frames.wait(t, lambda _s: True)
+        out["first_frame_s"] = round(frames.frames[0][0] - t, 3)
         await pilot.pause()
-        minimal = time.perf_counter() - t
+        out["first_paint_s"] = round(time.perf_counter() - t, 3)  # until idle (old figure)
     t = time.perf_counter()
-    async with Listing().run_test(size=size) as pilot:
+    listing = Listing()
+    frames = Frames(listing, lambda: listing.query_one(OptionList).highlighted)
+    async with listing.run_test(size=size) as pilot:
+        await frames.wait(t, lambda _s: True)
+        out["list10k_first_frame_s"] = round(frames.frames[0][0] - t, 3)
         await pilot.pause()
-        listing = time.perf_counter() - t
+        out["list10k_first_paint_s"] = round(time.perf_counter() - t, 3)
+        lst = listing.query_one(OptionList)
         lat = []
         for _ in range(presses):
+            before = lst.highlighted or 0
+            t1 = send_key(listing, "down")
+            hit = await frames.wait(t1, lambda s, b=before: s is not None and s > b)
+            if hit is not None:
+                lat.append(hit - t1)
+            await asyncio.sleep(0.03)
+        out["keys"] = _stats(lat)
+        pilot_lat = []
+        for _ in range(20):
             t1 = time.perf_counter()
             await pilot.press("down")
             await pilot.pause()
-            lat.append(time.perf_counter() - t1)
-    return {
-        "first_paint_s": minimal,
-        "list10k_first_paint_s": round(listing, 3),
-        "keys_p50_ms": round(statistics.median(lat) * 1000, 1),
-        "keys_p95_ms": round(_percentile(lat, 0.95) * 1000, 1),
-    }
+            pilot_lat.append(time.perf_counter() - t1)
+        out["pilot_keys"] = _stats(pilot_lat)
+    return out
+
+
+def _desk_probe(app: Any) -> Any:
+    def probe() -> tuple[str, int, str | None, str | None, int]:
+        main = app.main
+        lst = main.active_list
+        row = lst._rows.row(lst.cursor) if lst.total else None
+        shown = main.detail.detail
+        return (
+            main.deck.active,
+            lst.cursor,
+            row.id if row is not None else None,
+            shown.row.id if shown is not None else None,
+            lst.total,
+        )
+
+    return probe
 
 
 async def _desk(db: Path, size: tuple[int, int], presses: int) -> dict[str, Any]:
     from app.desk import open_desk
     from app.tui.app import make_app
-    from widgets.cluster_list import ClusterList
 
     settings = bench_settings(db)
     rss0 = rss_mb()
     t = time.perf_counter()
-    desk = open_desk(settings, clock=lambda: END)
+    desk = open_desk(settings, clock=lambda: END, check=False)  # as `frontline` does
     app = make_app(desk, refresh=None, clock=lambda: END)
+    frames = Frames(app, _desk_probe(app))
     out: dict[str, Any] = {}
     async with app.run_test(size=size) as pilot:
-        lst: ClusterList = app.main.active_list
-        deadline = time.perf_counter() + 120
-        while lst.total == 0 and time.perf_counter() < deadline:
-            await pilot.pause(0.005)
+        painted = await frames.wait(t, lambda s: s[4] > 0, timeout=120)
+        assert painted is not None
+        out["first_frame_s"] = round(painted - t, 3)
+        detail = await frames.wait(t, lambda s: s[3] is not None and s[3] == s[2], timeout=120)
+        out["first_detail_s"] = round((detail or t) - t, 3)
         await pilot.pause()
-        out["first_paint_s"] = time.perf_counter() - t
-        out["pane_total"] = lst.total
-        out["rss_after_paint_mb"] = rss_mb()
-        out["rss_desk_delta_mb"] = out["rss_after_paint_mb"] - rss0
-        lat: dict[str, list[float]] = defaultdict(list)
+        out["first_paint_s"] = round(time.perf_counter() - t, 3)  # until idle (old figure)
+        out["pane_total"] = app.main.active_list.total
+        out["rss_after_paint_mb"] = round(rss_mb(), 1)
+        out["rss_desk_delta_mb"] = round(out["rss_after_paint_mb"] - rss0, 1)
+        await pilot.pause(0.3)
+
+        # Separate presses (80 ms apart, like a user reading as they go):
+        # cursor latency and the time until the detail shows the new cluster.
+        cursor: dict[str, list[float]] = defaultdict(list)
+        settled: dict[str, list[float]] = defaultdict(list)
         plan = (["j"] * presses) + (["k"] * (presses // 2)) + ["pagedown", "pageup"] * 10
         plan += ["G", "g"] * 3 + ["2", "1"] * 5
         for key in plan:
+            before = frames.probe()
+            t1 = send_key(app, key)
+            if key in "12":
+                moved = lambda s, b=before: s[0] != b[0]  # noqa: E731
+            else:
+                moved = lambda s, b=before: s[1] != b[1]  # noqa: E731
+            hit = await frames.wait(t1, moved)
+            if hit is not None:
+                cursor[key].append(hit - t1)
+            done = await frames.wait(
+                t1, lambda s, m=moved: m(s) and s[2] is not None and s[3] == s[2]
+            )
+            if done is not None:
+                settled[key].append(done - t1)
+            await asyncio.sleep(0.08)
+        every_cursor = [x for xs in cursor.values() for x in xs]
+        every_settled = [x for xs in settled.values() for x in xs]
+        out["keys"] = {k: _stats(v) for k, v in cursor.items()}
+        out["cursor"] = _stats(every_cursor)
+        out["detail_settled"] = _stats(every_settled)
+
+        # A held key: j auto-repeating at 30 per second for 60 presses.
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        start = app.main.active_list.cursor
+        sent = []
+        for _ in range(60):
+            sent.append(send_key(app, "j"))
+            await asyncio.sleep(1 / 30)
+        held = []
+        for i, t1 in enumerate(sent):
+            hit = await frames.wait(t1, lambda s, n=start + i + 1: s[1] >= n)
+            if hit is not None:
+                held.append(hit - t1)
+        out["held_j_cursor"] = _stats(held)
+        last = await frames.wait(sent[-1], lambda s: s[2] is not None and s[3] == s[2])
+        out["held_j_detail_after_release_ms"] = round(((last or sent[-1]) - sent[-1]) * 1000, 1)
+
+        # The old figure: pilot.press + pilot.pause per key. Both wait for
+        # the process to go idle (each wait sleeps >= 20 ms, three of them),
+        # so this is a round trip with a ~60 ms floor, not a latency.
+        pilot_lat = []
+        for _ in range(20):
             t1 = time.perf_counter()
-            await pilot.press(key)
+            await pilot.press("j")
             await pilot.pause()
-            lat[key].append(time.perf_counter() - t1)
-        every = [x for xs in lat.values() for x in xs]
-        out["keys"] = {
-            k: {
-                "n": len(v),
-                "p50_ms": round(statistics.median(v) * 1000, 1),
-                "p95_ms": round(_percentile(v, 0.95) * 1000, 1),
-                "max_ms": round(max(v) * 1000, 1),
-            }
-            for k, v in lat.items()
-        }
-        out["all_keys_p95_ms"] = round(_percentile(every, 0.95) * 1000, 1)
-        out["all_keys_p50_ms"] = round(statistics.median(every) * 1000, 1)
-        out["cursor_after"] = lst.cursor
+            pilot_lat.append(time.perf_counter() - t1)
+        out["pilot_keys"] = _stats(pilot_lat)
+        out["cursor_after"] = app.main.active_list.cursor
     desk.store.close()
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
 
@@ -348,10 +503,7 @@ def measure(db: Path, *, what: str, size: tuple[int, int], presses: int) -> dict
         bare = asyncio.run(_bare(size, presses))
         return {
             "import_s": round(imports, 3),
-            "first_paint_s": round(bare["first_paint_s"], 3),
-            "list10k_first_paint_s": bare["list10k_first_paint_s"],
-            "keys_p50_ms": bare["keys_p50_ms"],
-            "keys_p95_ms": bare["keys_p95_ms"],
+            **bare,
             "rss_mb": round(rss_mb(), 1),
             "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
@@ -361,7 +513,6 @@ def measure(db: Path, *, what: str, size: tuple[int, int], presses: int) -> dict
     imports = time.perf_counter() - t0
     res = asyncio.run(_desk(db, size, presses))
     res["import_s"] = round(imports, 3)
-    res["first_paint_s"] = round(res["first_paint_s"], 3)
     res["process_s"] = round(time.perf_counter() - started, 1)
     return res
 
@@ -382,7 +533,7 @@ def _child(args: list[str]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("step", choices=("generate", "measure", "all"))
+    p.add_argument("step", choices=("generate", "measure", "all", "report"))
     p.add_argument("--db", type=Path, default=Path("/tmp/frontline-bench/desk100k.db"))
     p.add_argument("--stories", type=int, default=100_000)
     p.add_argument("--per-day", type=int, default=2000)
@@ -409,17 +560,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if a.step == "measure":
         print(json.dumps(measure(a.db, what=a.what, size=(cols, rows), presses=a.presses)))
         return 0
-    gen = _child(
-        [
-            "generate",
-            f"--db={a.db}",
-            f"--stories={a.stories}",
-            f"--per-day={a.per_day}",
-            f"--derive={a.derive}",
-            f"--pane-clusters={a.pane_clusters}",
-            f"--corpus={a.corpus}",
-        ]
-    )
+    if a.step == "report":  # measure an existing database again
+        with Store.open(a.db) as store:
+            counts = store.pane_counts()
+            gen = {
+                "stories": store.story_count(),
+                "clusters": sum(total for total, _ in counts.values()),
+                "pane_clusters": {p: total for p, (total, _) in counts.items()},
+            }
+    else:
+        gen = _child(
+            [
+                "generate",
+                f"--db={a.db}",
+                f"--stories={a.stories}",
+                f"--per-day={a.per_day}",
+                f"--derive={a.derive}",
+                f"--pane-clusters={a.pane_clusters}",
+                f"--corpus={a.corpus}",
+            ]
+        )
     print("generate:", json.dumps(gen), flush=True)
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "desk": []}
     for _ in range(a.repeat):
@@ -436,20 +596,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             res["presses"] = a.presses
             runs[what].append(res)
             print(f"{what}:", json.dumps(res), flush=True)
-    bare = statistics.median(r["first_paint_s"] for r in runs["bare"])
-    desk = statistics.median(r["first_paint_s"] for r in runs["desk"])
-    p95 = statistics.median(r["all_keys_p95_ms"] for r in runs["desk"])
-    rss = statistics.median(r["rss_after_paint_mb"] for r in runs["desk"])
-    bare_rss = statistics.median(r["rss_mb"] for r in runs["bare"])
-    bare_p95 = statistics.median(r["keys_p95_ms"] for r in runs["bare"])
+
+    def med(what: str, *path: str) -> float:
+        values = []
+        for run in runs[what]:
+            value: Any = run
+            for key in path:
+                value = value[key]
+            values.append(float(value))
+        return statistics.median(values)
+
+    load = os.getloadavg()[0]
+    bare = med("bare", "first_frame_s")
+    desk = med("desk", "first_frame_s")
     print(
         f"\n{gen['stories']} stories, {gen['clusters']} clusters, first pane "
-        f"{max(gen['pane_clusters'].values())} clusters\n"
-        f"first paint (median of {a.repeat}): desk {desk:.3f} s vs bare Textual {bare:.3f} s "
-        f"({desk / bare:.1f}x)\n"
-        f"key-to-update p95 (median of runs): desk {p95:.1f} ms vs 10k-option OptionList "
-        f"{bare_p95:.1f} ms\n"
-        f"RSS after first paint: desk {rss:.0f} MB vs bare {bare_rss:.0f} MB"
+        f"{max(gen['pane_clusters'].values())} clusters; medians of {a.repeat} runs;"
+        f" load average now {load:.2f}\n"
+        f"first frame with rows: desk {desk:.3f} s vs bare Textual {bare:.3f} s"
+        f" ({desk / bare:.2f}x); detail filled at {med('desk', 'first_detail_s'):.3f} s;"
+        f" idle at {med('desk', 'first_paint_s'):.3f} s"
+        f" (bare {med('bare', 'first_paint_s'):.3f} s)\n"
+        f"key -> cursor frame p50/p95: desk {med('desk', 'cursor', 'p50_ms'):.1f}"
+        f" / {med('desk', 'cursor', 'p95_ms'):.1f} ms;"
+        f" 10k-option OptionList {med('bare', 'keys', 'p50_ms'):.1f}"
+        f" / {med('bare', 'keys', 'p95_ms'):.1f} ms\n"
+        f"key -> detail settled p50/p95: {med('desk', 'detail_settled', 'p50_ms'):.1f}"
+        f" / {med('desk', 'detail_settled', 'p95_ms'):.1f} ms\n"
+        f"held j (30/s) -> cursor frame p50/p95: {med('desk', 'held_j_cursor', 'p50_ms'):.1f}"
+        f" / {med('desk', 'held_j_cursor', 'p95_ms'):.1f} ms; detail"
+        f" {med('desk', 'held_j_detail_after_release_ms'):.1f} ms after release\n"
+        f"pilot press+pause round trip p50: desk {med('desk', 'pilot_keys', 'p50_ms'):.1f} ms,"
+        f" OptionList {med('bare', 'pilot_keys', 'p50_ms'):.1f} ms\n"
+        f"RSS after first paint: desk {med('desk', 'rss_after_paint_mb'):.0f} MB"
+        f" (+{med('desk', 'rss_desk_delta_mb'):.0f} MB for the desk) vs bare"
+        f" {med('bare', 'rss_mb'):.0f} MB; peak {med('desk', 'maxrss_mb'):.0f} MB"
     )
     return 0
 
