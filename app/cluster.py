@@ -36,7 +36,6 @@ Pure and deterministic: no I/O, no clock; :func:`cluster_all` sorts by
 from __future__ import annotations
 
 import bisect
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -149,7 +148,8 @@ class ClusterIndex:
         self._prior = self.params.topic_prior_docs
         self._log_n = 0.0
         self._logden: dict[str, float] = {}
-        self._weight_cache: dict[str, tuple[dict[str, float], float]] = {}
+        self._norm_cache: dict[str, float] = {}
+        self._cur_weights: dict[str, float] | None = None
 
     def __len__(self) -> int:
         return len(self._entries) + len(self._retired)
@@ -389,8 +389,9 @@ class ClusterIndex:
         p = self.params
         self._slide(e.ts - self._window)
         self._cur_set = frozenset(e.tokens)
-        self._weight_cache = {}
+        self._norm_cache = {}
         self._log_n = math.log(len(self._order) - self._df_pos + 1 + self._prior)
+        self._cur_weights = None
         a_set = self._cur_set
         scored: list[tuple[Entry, int]] = []
         best: dict[str, tuple[Match, Entry]] = {}
@@ -476,8 +477,13 @@ class ClusterIndex:
                     weight[m] = weight.get(m, 0.0) + 100.0
         # Ties on weight go to the smaller story id: deterministic whatever the
         # order stories were loaded in.
-        top = heapq.nsmallest(p.max_candidates, ((-w, m.id, m) for m, w in weight.items()))
-        return [m for _, _, m in top]
+        if len(weight) > p.max_candidates:
+            cutoff = sorted(weight.values(), reverse=True)[p.max_candidates - 1]
+            pool = [m for m, w in weight.items() if w >= cutoff]
+        else:
+            pool = list(weight)
+        pool.sort(key=lambda m: (-weight[m], m.id))
+        return pool[: p.max_candidates]
 
     def _recurring(self, a: Entry, b: Entry) -> bool:
         """Same source, far apart: a recurring column ("Roundup: Market Talk"), not a re-run."""
@@ -512,41 +518,53 @@ class ClusterIndex:
         """IDF-weighted cosine (0..100) of two stories' content words, names up.
 
         None when either is too short or they share too few words. ``a`` is
-        the story being placed: IDF is over the window of its placement.
+        the story being placed: IDF is over the window of its placement. A
+        word's weight is its IDF (the placed story counted as holding it;
+        :data:`BACKGROUND_RATE` as a prior) times its :data:`MULTIPLIERS`
+        entry; ``log(df + 1 + prior * rate)`` of a word is kept across
+        placements until the word's frequency changes.
         """
         words = topic_words(a, self._cur_set, b, shared, self.params)
         if words is None:
             return None
-        wa, na = self._weights(a)
-        wb, nb = self._weights(b)
+        na, nb = self._norm(a), self._norm(b)
         if na == 0.0 or nb == 0.0:
             return 0.0
-        return 100.0 * sum(wa[t] * wb[t] for t in words) / (na * nb)
+        log_n, logden = self._log_n, self._logden
+        wa = self._cur_weights
+        if wa is None:
+            wa = self._cur_weights = self._placed_weights(a)
+        tokens, codes = b.tokens, b.codes
+        dot = sum(
+            wa[tokens[i]] * (log_n - logden[tokens[i]]) * MULTIPLIERS[codes[i]] for i in words
+        )
+        return 100.0 * dot / (na * nb)
 
-    def _weights(self, e: Entry) -> tuple[dict[str, float], float]:
-        """A story's topic weights and their norm (cached for one placement).
-
-        A word's weight is its IDF in the placement's window (the placed story
-        counted as holding it; :data:`BACKGROUND_RATE` as a prior) times its
-        :data:`MULTIPLIERS` entry. ``log(df + 1 + prior * rate)`` of a word is
-        kept across placements until the word's frequency changes.
-        """
-        cached = self._weight_cache.get(e.id)
-        if cached is not None:
-            return cached
-        log_n = self._log_n
-        logden = self._logden
-        weights: dict[str, float] = {}
+    def _norm(self, e: Entry) -> float:
+        """Length of a story's topic weight vector (cached for one placement)."""
+        norm = self._norm_cache.get(e.id)
+        if norm is not None:
+            return norm
+        log_n, logden = self._log_n, self._logden
+        total = 0.0
         for tok, code in zip(e.tokens, e.codes, strict=True):
             d = logden.get(tok)
             if d is None:
                 d = logden[tok] = math.log(
                     self._df.get(tok, 0) + 1 + self._prior * BACKGROUND_RATE.get(tok, 0.0)
                 )
-            weights[tok] = (log_n - d) * MULTIPLIERS[code]
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        self._weight_cache[e.id] = (weights, norm)
-        return weights, norm
+            w = (log_n - d) * MULTIPLIERS[code]
+            total += w * w
+        norm = self._norm_cache[e.id] = math.sqrt(total)
+        return norm
+
+    def _placed_weights(self, e: Entry) -> dict[str, float]:
+        """The placed story's topic weights (after :meth:`_norm` filled its words' logs)."""
+        log_n, logden = self._log_n, self._logden
+        return {
+            tok: (log_n - logden[tok]) * MULTIPLIERS[code]
+            for tok, code in zip(e.tokens, e.codes, strict=True)
+        }
 
     # -- decisions ---------------------------------------------------------
 

@@ -249,12 +249,13 @@ def fuzzy_match(
 
 def topic_words(
     a: Entry, a_set: frozenset[str], b: Entry, shared: int, p: ClusterParams
-) -> list[str] | None:
-    """The words ``a`` and ``b`` share, if both are long enough and share enough for topic.
+) -> list[int] | None:
+    """Where ``b``'s words shared with ``a`` are, if both are long enough and share enough.
 
     ``a_set`` is ``a``'s words and ``shared`` how many of them ``b`` holds.
+    Returns indexes into ``b.tokens``, in order, so the topic score's float
+    sum never depends on string hashing.
     """
     if shared < p.topic_min_shared or min(len(a.tokens), len(b.tokens)) < p.topic_min_tokens:
         return None
-    # In b's word order, so the score's float sum never depends on hashing.
-    return [t for t in b.tokens if t in a_set]
+    return [i for i, t in enumerate(b.tokens) if t in a_set]
