@@ -416,7 +416,7 @@ class ClusterIndex:
         for m, shared in scored:
             if m.raw in rejected or abs(e.ts - m.ts) > self._topic_window:
                 continue
-            s = self._topic(e, m, shared)
+            s = self._topic(e, m, shared, p.topic_threshold)
             if s is not None and s >= p.topic_threshold:
                 _keep_best(best, m, Match(s - p.topic_threshold - _TOPIC_SHIFT, Signal.TOPIC, s))
         self._settle(e, best, rejected)
@@ -508,33 +508,40 @@ class ClusterIndex:
             return found
         if p.topic_threshold >= 100.0 or abs(a.ts - b.ts) > self._topic_window:
             return None
-        s = self._topic(a, b, len(self._cur_set.intersection(b.tokens)))
         bar = p.topic_threshold - p.topic_anchor_margin
+        s = self._topic(a, b, len(self._cur_set.intersection(b.tokens)), bar)
         if s is None or s < bar:
             return None
         return Match(s - p.topic_threshold - _TOPIC_SHIFT, Signal.TOPIC, s)
 
-    def _topic(self, a: Entry, b: Entry, shared: int) -> float | None:
+    def _topic(self, a: Entry, b: Entry, shared: int, bar: float) -> float | None:
         """IDF-weighted cosine (0..100) of two stories' content words, names up.
 
-        None when either is too short or they share too few words. ``a`` is
-        the story being placed: IDF is over the window of its placement. A
-        word's weight is its IDF (the placed story counted as holding it;
-        :data:`BACKGROUND_RATE` as a prior) times its :data:`MULTIPLIERS`
-        entry; ``log(df + 1 + prior * rate)`` of a word is kept across
-        placements until the word's frequency changes.
+        None when either is too short, they share too few words, or the score
+        cannot reach ``bar``. ``a`` is the story being placed: IDF is over the
+        window of its placement. A word's weight is its IDF (the placed story
+        counted as holding it; :data:`BACKGROUND_RATE` as a prior) times its
+        :data:`MULTIPLIERS` entry; ``log(df + 1 + prior * rate)`` of a word is
+        kept across placements until the word's frequency changes.
         """
         words = topic_words(a, self._cur_set, b, shared, self.params)
         if words is None:
             return None
-        na, nb = self._norm(a), self._norm(b)
-        if na == 0.0 or nb == 0.0:
+        na = self._norm(a)
+        if na == 0.0:
             return 0.0
-        log_n, logden = self._log_n, self._logden
         wa = self._cur_weights
         if wa is None:
             wa = self._cur_weights = self._placed_weights(a)
         tokens, codes = b.tokens, b.codes
+        # Cauchy-Schwarz: the cosine is at most |a's weights on the shared
+        # words| / |a's weights|, known before b's norm is computed.
+        if 100.0 * math.sqrt(sum(wa[tokens[i]] ** 2 for i in words)) < bar * na:
+            return None
+        nb = self._norm(b)
+        if nb == 0.0:
+            return 0.0
+        log_n, logden = self._log_n, self._logden
         dot = sum(
             wa[tokens[i]] * (log_n - logden[tokens[i]]) * MULTIPLIERS[codes[i]] for i in words
         )
