@@ -100,7 +100,8 @@ def prepare(doc: Doc, p: ClusterParams) -> Entry:
     lead = doc.lead[: p.max_chars]
     title_tokens = content_tokens(title)
     text = f"{title} {lead}"[: p.max_chars]
-    text_tokens = content_tokens(text)
+    # Tokens never span the space after the title: title + lead tokens.
+    text_tokens = title_tokens + content_tokens(text[len(title) + 1 :])
     title_norm = " ".join(utils.default_process(title).split())
     names = name_tokens(f"{title}. {lead}")
     quotes = tuple(q[: p.max_chars] for q in doc.quotes if len(q) >= p.quote_min_chars)[
