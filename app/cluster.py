@@ -35,23 +35,21 @@ Pure and deterministic: no I/O, no clock; :func:`cluster_all` sorts by
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.cluster_params import ClusterParams, Decisions, Doc
 from app.cluster_score import (
-    MULTIPLIERS,
     Entry,
     Match,
     fuzzy_match,
     prepare,
     topic_words,
 )
-from app.cluster_text import BACKGROUND_RATE, NAME_BOOST, normalize_url
+from app.cluster_text import normalize_url
+from app.cluster_window import Window
 from app.models import ClusterLink, Signal
 
 __all__ = [
@@ -91,7 +89,6 @@ _TOPIC_SHIFT = 100.0
 #: A title, lead or quote match this far over its bar (title >= 95, lead >= 89,
 #: quote >= 97) is taken without scoring the remaining candidates.
 _SURE_MARGIN = 5.0
-_Keyed = list[tuple[float, str]]
 
 
 class ClusterIndex:
@@ -109,33 +106,16 @@ class ClusterIndex:
     existing cluster as a member (ids already shown stay put) where a rebuild
     might make it the founder.
 
-    Document frequencies (for blocking and the topic signal's IDF) are kept
-    incrementally: a counter over the stories published no earlier than one
-    window before the story being placed, slid forward as placement moves on,
-    so no word's frequency is ever recounted.
+    The live stories, their lookup structures and sliding document
+    frequencies are a :class:`~app.cluster_window.Window`.
     """
 
     def __init__(self, params: ClusterParams | None = None, decisions: Decisions | None = None):
         self.params = params or ClusterParams()
         self.decisions = decisions or Decisions()
-        self._window = self.params.window_hours * 3600.0
         self._same_source = self.params.same_source_hours * 3600.0
         self._topic_window = self.params.topic_window_hours * 3600.0
-        self._entries: dict[str, Entry] = {}
-        # Live stories' keys in (published, id) order; those from _df_pos on
-        # (published >= _df_lo) are counted in _df.
-        self._order: _Keyed = []
-        self._df_pos = 0
-        self._df_lo = -math.inf
-        self._df: dict[str, int] = {}
-        # Word / quote key -> stories holding it, in insertion order (filtered
-        # by time when read; forgetting prunes them).
-        self._postings: dict[str, list[Entry]] = defaultdict(list)
-        self._quote_postings: dict[str, list[Entry]] = defaultdict(list)
-        self._by_guid: dict[str, _Keyed] = defaultdict(list)
-        self._by_link: dict[str, _Keyed] = defaultdict(list)
-        self._by_title: dict[str, _Keyed] = defaultdict(list)
-        self._members: dict[str, _Keyed] = defaultdict(list)
+        self._w = Window(self.params)
         self._known: set[str] = set()
         self._merge_ids = {c for pair in self.decisions.merges for c in pair}
         self._resolved: dict[str, str] | None = None
@@ -143,19 +123,15 @@ class ClusterIndex:
         #: Story pairs scored so far (fuzzy and anchor checks): a machine-independent
         #: measure of work, for benchmarks and diagnostics.
         self.pairs_scored = 0
-        # Per placement: the placed story's word set, log(window size) and topic weights.
+        # Per placement: the placed story's words and topic weights.
         self._cur_set: frozenset[str] = frozenset()
-        self._prior = self.params.topic_prior_docs
-        self._log_n = 0.0
-        self._logden: dict[str, float] = {}
-        self._norm_cache: dict[str, float] = {}
         self._cur_weights: dict[str, float] | None = None
 
     def __len__(self) -> int:
-        return len(self._entries) + len(self._retired)
+        return len(self._w.entries) + len(self._retired)
 
     def __contains__(self, story_id: object) -> bool:
-        return story_id in self._entries or story_id in self._retired
+        return story_id in self._w.entries or story_id in self._retired
 
     # -- public ------------------------------------------------------------
 
@@ -235,7 +211,7 @@ class ClusterIndex:
 
     def links(self) -> list[ClusterLink]:
         """Every story's link (forgotten ones too), merges resolved, in (published, id) order."""
-        rows = [_Evidence.of(e) for e in self._entries.values()]
+        rows = [_Evidence.of(e) for e in self._w.entries.values()]
         rows.extend(self._retired.values())
         rows.sort(key=lambda r: r.key)
         return [self._link(r) for r in rows]
@@ -254,45 +230,10 @@ class ClusterIndex:
         Returns:
             How many stories were forgotten.
         """
-        cutoff = when.timestamp()
-        k = bisect.bisect_left(self._order, (cutoff, ""))
-        if k == 0:
-            return 0
-        tokens: set[str] = set()
-        quotes: set[str] = set()
-        keyed: dict[str, set[str]] = {"guid": set(), "link": set(), "title": set(), "raw": set()}
-        for j, (_, sid) in enumerate(self._order[:k]):
-            e = self._entries.pop(sid)
-            if j >= self._df_pos:
-                self._count(e, -1)
-            self._retired[sid] = _Evidence.of(e)
-            tokens.update(e.tokens)
-            quotes.update(e.quotes)
-            for name, key in (("guid", e.guid_key), ("link", e.link_key), ("title", e.title_key)):
-                if key is not None:
-                    keyed[name].add(key)
-            keyed["raw"].add(e.raw)
-        del self._order[:k]
-        self._df_pos = max(0, self._df_pos - k)
-        for table, keys in ((self._postings, tokens), (self._quote_postings, quotes)):
-            for key in keys:
-                kept = [m for m in table[key] if m.ts >= cutoff]
-                if kept:
-                    table[key] = kept
-                else:
-                    del table[key]
-        for name, sorted_table in (
-            ("guid", self._by_guid),
-            ("link", self._by_link),
-            ("title", self._by_title),
-            ("raw", self._members),
-        ):
-            for key in keyed[name]:
-                plist = sorted_table[key]
-                del plist[: bisect.bisect_left(plist, (cutoff, ""))]
-                if not plist:
-                    del sorted_table[key]
-        return k
+        gone = self._w.forget(when.timestamp())
+        for e in gone:
+            self._retired[e.id] = _Evidence.of(e)
+        return len(gone)
 
     # -- indexing ------------------------------------------------------------
 
@@ -306,47 +247,8 @@ class ClusterIndex:
             raise ValueError(f"story {e.id!r} is already in the index")
         return e
 
-    def _count(self, e: Entry, delta: int) -> None:
-        df = self._df
-        stale = self._logden.pop
-        for tok in e.tokens:
-            n = df.get(tok, 0) + delta
-            if n:
-                df[tok] = n
-            else:
-                del df[tok]
-            stale(tok, None)
-
-    def _slide(self, lo: float) -> None:
-        """Count exactly the stories published at or after ``lo`` in the frequencies."""
-        pos = bisect.bisect_left(self._order, (lo, ""))
-        if pos > self._df_pos:
-            for _, sid in self._order[self._df_pos : pos]:
-                self._count(self._entries[sid], -1)
-        elif pos < self._df_pos:
-            for _, sid in self._order[pos : self._df_pos]:
-                self._count(self._entries[sid], 1)
-        self._df_pos, self._df_lo = pos, lo
-
     def _insert(self, e: Entry) -> None:
-        self._entries[e.id] = e
-        bisect.insort(self._order, e.key)
-        if e.ts >= self._df_lo:
-            self._count(e, 1)
-        else:
-            self._df_pos += 1
-        for tok in e.tokens:
-            self._postings[tok].append(e)
-        for q in e.quotes:
-            self._quote_postings[q].append(e)
-        for table, k in (
-            (self._by_guid, e.guid_key),
-            (self._by_link, e.link_key),
-            (self._by_title, e.title_key),
-        ):
-            if k is not None:
-                bisect.insort(table[k], e.key)
-        bisect.insort(self._members[e.raw], e.key)
+        self._w.insert(e)
         self._note_cluster(e.raw)
 
     def _note_cluster(self, cluster_id: str) -> None:
@@ -357,11 +259,6 @@ class ClusterIndex:
 
     # -- matching ----------------------------------------------------------
 
-    def _in_window(self, plist: _Keyed, ts: float) -> tuple[int, int]:
-        lo = bisect.bisect_left(plist, (ts - self._window, ""))
-        hi = bisect.bisect_right(plist, (ts + self._window, "\U0010ffff"))
-        return lo, hi
-
     def _place(self, e: Entry) -> None:
         """Set ``e``'s raw cluster and evidence (founds its own if nothing fits).
 
@@ -369,17 +266,16 @@ class ClusterIndex:
         candidates; the topic signal (the costliest, and the weakest) only when
         none of those placed the story, for clusters they did not reach.
         """
+        w = self._w
         for table, k, signal in (
-            (self._by_guid, e.guid_key, Signal.GUID),
-            (self._by_link, e.link_key, Signal.LINK),
-            (self._by_title, e.title_key, Signal.TITLE),
+            (w.by_guid, e.guid_key, Signal.GUID),
+            (w.by_link, e.link_key, Signal.LINK),
+            (w.by_title, e.title_key, Signal.TITLE),
         ):
             if k is None or k not in table:
                 continue
-            plist = table[k]
-            lo, hi = self._in_window(plist, e.ts)
-            for _, sid in plist[lo:hi]:
-                member = self._entries[sid]
+            for _, sid in w.in_window(table[k], e.ts):
+                member = w.entries[sid]
                 if signal is Signal.TITLE and self._recurring(e, member):
                     continue
                 e.raw, e.signal, e.score, e.matched = member.raw, signal, 100.0, member.id
@@ -387,16 +283,14 @@ class ClusterIndex:
         if not e.fuzzy_ok:
             return
         p = self.params
-        self._slide(e.ts - self._window)
+        w.begin(e.ts)
         self._cur_set = frozenset(e.tokens)
-        self._norm_cache = {}
-        self._log_n = math.log(len(self._order) - self._df_pos + 1 + self._prior)
         self._cur_weights = None
         a_set = self._cur_set
         scored: list[tuple[Entry, int]] = []
         best: dict[str, tuple[Match, Entry]] = {}
         rejected: set[str] = set()
-        for m in self._candidates(e):
+        for m in w.candidates(e):
             if not self._pair_ok(e, m):
                 continue
             shared = len(a_set.intersection(m.tokens))
@@ -428,7 +322,7 @@ class ClusterIndex:
             if raw in rejected:
                 continue
             if self.params.anchor:
-                anchor = self._anchor(raw, e.ts)
+                anchor = self._w.anchor(raw, e.ts)
                 if anchor is not member and (
                     anchor is None or self._score_anchor(e, anchor) is None
                 ):
@@ -437,53 +331,6 @@ class ClusterIndex:
             e.raw, e.signal, e.score, e.matched = raw, match.signal, match.score, member.id
             return True
         return False
-
-    def _anchor(self, raw: str, ts: float) -> Entry | None:
-        """The earliest member of ``raw`` within the window (normally the founder)."""
-        plist = self._members.get(raw)
-        if not plist:
-            return None
-        lo, hi = self._in_window(plist, ts)
-        return self._entries[plist[lo][1]] if lo < hi else None
-
-    def _candidates(self, e: Entry) -> list[Entry]:
-        """Members sharing the rarest words (IDF in the window) or an exact quote."""
-        p = self.params
-        n_window = len(self._order) - self._df_pos
-        if n_window == 0:
-            return []
-        lo, hi = e.ts - self._window, e.ts + self._window
-        df = self._df
-        looked: list[tuple[int, str, int]] = []
-        for i, tok in enumerate(e.tokens):
-            d = df.get(tok, 0)
-            if 0 < d <= p.block_max_df:
-                looked.append((d, tok, i))
-        looked.sort()
-        weight: dict[Entry, float] = {}
-        budget = p.block_max_postings
-        for d, tok, i in looked[: p.block_tokens]:
-            # Rarest words first; stop before the common ones blow the budget.
-            if d > budget:
-                break
-            budget -= d
-            idf = math.log(1.0 + n_window / d) * (NAME_BOOST if e.is_name(i) else 1.0)
-            for m in self._postings[tok]:
-                if lo <= m.ts <= hi:
-                    weight[m] = weight.get(m, 0.0) + idf
-        for q in e.quotes:
-            for m in self._quote_postings.get(q, ()):
-                if lo <= m.ts <= hi:
-                    weight[m] = weight.get(m, 0.0) + 100.0
-        # Ties on weight go to the smaller story id: deterministic whatever the
-        # order stories were loaded in.
-        if len(weight) > p.max_candidates:
-            cutoff = sorted(weight.values(), reverse=True)[p.max_candidates - 1]
-            pool = [m for m, w in weight.items() if w >= cutoff]
-        else:
-            pool = list(weight)
-        pool.sort(key=lambda m: (-weight[m], m.id))
-        return pool[: p.max_candidates]
 
     def _recurring(self, a: Entry, b: Entry) -> bool:
         """Same source, far apart: a recurring column ("Roundup: Market Talk"), not a re-run."""
@@ -519,59 +366,26 @@ class ClusterIndex:
 
         None when either is too short, they share too few words, or the score
         cannot reach ``bar``. ``a`` is the story being placed: IDF is over the
-        window of its placement. A word's weight is its IDF (the placed story
-        counted as holding it; :data:`BACKGROUND_RATE` as a prior) times its
-        :data:`MULTIPLIERS` entry; ``log(df + 1 + prior * rate)`` of a word is
-        kept across placements until the word's frequency changes.
+        window of its placement (weights: :meth:`Window.norm`).
         """
         words = topic_words(a, self._cur_set, b, shared, self.params)
         if words is None:
             return None
-        na = self._norm(a)
+        w = self._w
+        na = w.norm(a)
         if na == 0.0:
             return 0.0
         wa = self._cur_weights
         if wa is None:
-            wa = self._cur_weights = self._placed_weights(a)
-        tokens, codes = b.tokens, b.codes
+            wa = self._cur_weights = w.weights(a)
         # Cauchy-Schwarz: the cosine is at most |a's weights on the shared
         # words| / |a's weights|, known before b's norm is computed.
-        if 100.0 * math.sqrt(sum(wa[tokens[i]] ** 2 for i in words)) < bar * na:
+        if 100.0 * math.sqrt(sum(wa[b.tokens[i]] ** 2 for i in words)) < bar * na:
             return None
-        nb = self._norm(b)
+        nb = w.norm(b)
         if nb == 0.0:
             return 0.0
-        log_n, logden = self._log_n, self._logden
-        dot = sum(
-            wa[tokens[i]] * (log_n - logden[tokens[i]]) * MULTIPLIERS[codes[i]] for i in words
-        )
-        return 100.0 * dot / (na * nb)
-
-    def _norm(self, e: Entry) -> float:
-        """Length of a story's topic weight vector (cached for one placement)."""
-        norm = self._norm_cache.get(e.id)
-        if norm is not None:
-            return norm
-        log_n, logden = self._log_n, self._logden
-        total = 0.0
-        for tok, code in zip(e.tokens, e.codes, strict=True):
-            d = logden.get(tok)
-            if d is None:
-                d = logden[tok] = math.log(
-                    self._df.get(tok, 0) + 1 + self._prior * BACKGROUND_RATE.get(tok, 0.0)
-                )
-            w = (log_n - d) * MULTIPLIERS[code]
-            total += w * w
-        norm = self._norm_cache[e.id] = math.sqrt(total)
-        return norm
-
-    def _placed_weights(self, e: Entry) -> dict[str, float]:
-        """The placed story's topic weights (after :meth:`_norm` filled its words' logs)."""
-        log_n, logden = self._log_n, self._logden
-        return {
-            tok: (log_n - logden[tok]) * MULTIPLIERS[code]
-            for tok, code in zip(e.tokens, e.codes, strict=True)
-        }
+        return 100.0 * w.dot(wa, b, words) / (na * nb)
 
     # -- decisions ---------------------------------------------------------
 
