@@ -384,7 +384,12 @@ class ClusterList(ScrollView, can_focus=True):
             for name in self.COMPONENT_CLASSES:
                 component = self.get_component_rich_style(name)
                 table[(name, False)] = plain + component
-                table[(name, True)] = cursor + component
+                # A component style carries the widget's background: on the
+                # cursor line it would paint over the cursor (only the gaps
+                # between segments showed it), so the cursor keeps its own.
+                table[(name, True)] = (
+                    cursor + component.without_color + Style(color=component.color)
+                )
             self._styles = table
         return self._styles
 
