@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import json
 import os
 import random
@@ -284,21 +285,24 @@ class Frames:
 
     def __init__(self, app: Any, probe: Any) -> None:
         self.frames: list[tuple[float, Any]] = []
+        self.times: list[float] = []
         self.probe = probe
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             if renderable is not None:
                 getattr(renderable, "render_segments", lambda _c: "")(app.console)
-                self.frames.append((time.perf_counter(), probe()))
+                now = time.perf_counter()
+                self.frames.append((now, probe()))
+                self.times.append(now)
             original(screen, renderable)
 
         app._display = display
 
     def first(self, since: float, ok: Any) -> float | None:
         """Time of the first frame at or after ``since`` whose state satisfies ``ok``."""
-        for t, state in self.frames:
-            if t >= since and ok(state):
+        for t, state in self.frames[bisect.bisect_left(self.times, since) :]:
+            if ok(state):
                 return t
         return None
 

@@ -312,7 +312,10 @@ class MainScreen(Screen[None]):
             self._unseen.append((event.cluster_list, left))
         self._left[key] = event.row
         if event.cluster_list is self.active_list:
-            self.follow_cursor()
+            if self.detail.detail is None and event.row is not None and not self.detail_pending:
+                self.show_detail(event.row)  # the first cluster shown: no moves to wait for
+            else:
+                self.follow_cursor()
         elif self._unseen and self._detail_timer is None:
             self._flush_seen()
 
