@@ -11,8 +11,9 @@ once with "database is locked" when another process writes) and waits up to
 the busy timeout. Transactions are short and never span network I/O.
 
 Data layout: ``stories`` hold what sources said (with provenance);
-``story_cluster``, ``story_pane``, ``clusters``, ``quotes`` and
-``quote_stories`` are derived and can be rebuilt; ``story_state``,
+``story_cluster``, ``story_pane``, ``clusters``, ``quotes``,
+``quote_stories`` and ``story_features`` (the clusterer's per-story words and
+keys, a cache) are derived and can be rebuilt; ``story_state``,
 ``cluster_state``, ``decisions``, ``mutes`` and ``actions`` are the user's and
 survive any rebuild.
 """
