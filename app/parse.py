@@ -1,4 +1,4 @@
-"""Feed bodies to stories: RSS, Atom and RDF through feedparser, JSON Feed by hand.
+"""Feed bodies to stories: the dispatch, RSS/Atom/RDF through feedparser, and the pool.
 
 Everything here is pure: bytes and headers in, :class:`~app.models.ParsedFeed`
 out. No network, no file paths, no clock (the caller passes ``now``).
@@ -18,30 +18,47 @@ fetch a URL or open a local file, so:
 
 Warnings (malformed XML, encoding guessed, items cut) go into
 ``ParsedFeed.warnings``; entries are kept whenever feedparser found any.
+
+This module holds the public entry points (:func:`parse_feed`,
+:func:`parse_many`) and the feedparser path. The expat fast path for plain
+RSS is :mod:`app.fastfeed`, JSON Feed is :mod:`app.jsonfeed`, and the
+entry selection, rendering and warnings all formats share are
+:mod:`app.parse_entries`.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import json
 import multiprocessing
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
 from app.fastfeed import parse_rss
 from app.feedtrim import MAX_TAGS, count_tags, cut_long_text, trim_items
 from app.htmltext import html_to_text
-from app.models import ParsedFeed, ParsedStory
-from app.text import clean_line, clean_text
+from app.jsonfeed import _looks_like_json, _parse_json
+from app.models import ParsedFeed
+from app.parse_entries import (
+    _AUTHOR_CAP,
+    _GUID_CAP,
+    _build,
+    _check_date,
+    _Details,
+    _link,
+    _optional,
+    _RawEntry,
+    _Tally,
+    _text,
+    _to_utc,
+)
+from app.text import clean_line
 from app.xmlsafe import Defused, defuse, defuse_xml
 
 __all__ = [
@@ -57,22 +74,11 @@ DEFAULT_MAX_ITEMS = 500
 DEFAULT_TITLE_CAP = 1000
 DEFAULT_BODY_CAP = 256 * 1024
 
-#: Dates before this are placeholders (epoch 0, year 0001), not news.
-_MIN_YEAR = 1990
-#: A date up to this far ahead is clock skew: clamped to ``now``, not flagged.
-_CLOCK_SKEW = timedelta(minutes=15)
-_URL_CAP = 4096
-_GUID_CAP = 2048
-_AUTHOR_CAP = 200
-#: Length of a title made from the text when an entry has none.
-_DERIVED_TITLE_CAP = 160
 #: When to hand bodies to worker processes instead of parsing in-process.
 _POOL_MIN_JOBS = 8
 _POOL_MIN_BYTES = 2 * 1024 * 1024
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "html", "xhtml"})
-_JSON_FEED_PREFIX = "https://jsonfeed.org/version/1"
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 
 
@@ -109,65 +115,6 @@ def _header_charset(headers: Mapping[str, str]) -> str | None:
 # --------------------------------------------------------------------------- entries
 
 
-@dataclass(frozen=True, slots=True)
-class _Details:
-    """The text of an entry, extracted only for entries that are kept."""
-
-    link: str | None
-    title: str
-    title_html: bool
-    summary: str
-    summary_html: bool
-    body: str
-    body_html: bool
-    author: str | None
-
-
-@dataclass(slots=True)
-class _RawEntry:
-    """One entry, whatever the feed format: what selection needs, and the rest on demand.
-
-    A 50,000-item feed is cut to the newest ``max_items`` on guid and date
-    alone, so links, text and HTML are only looked at for the kept entries.
-    """
-
-    guid: str | None
-    published: datetime | None
-    estimated: bool
-    details: Callable[[], _Details]
-
-
-@dataclass(slots=True)
-class _Tally:
-    bad_dates: int = 0
-    future_dates: int = 0
-    duplicates: int = 0
-    empty: int = 0
-
-
-def _to_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _check_date(
-    value: datetime | None, had_text: bool, now: datetime, tally: _Tally
-) -> tuple[datetime | None, bool]:
-    """Apply the date rules: too old or missing -> None, future -> ``now`` (flagged)."""
-    if value is None:
-        if had_text:
-            tally.bad_dates += 1
-        return None, False
-    if value.year < _MIN_YEAR:
-        tally.bad_dates += 1
-        return None, False
-    if value > now:
-        if value - now > _CLOCK_SKEW:
-            tally.future_dates += 1
-            return now, True
-        return now, False
-    return value, False
-
-
 def _struct_to_datetime(value: object) -> datetime | None:
     if not isinstance(value, tuple) or len(value) < 6:
         return None
@@ -184,31 +131,6 @@ def _is_html(detail: object, default: bool) -> bool:
         if isinstance(kind, str) and kind:
             return kind.lower() in _HTML_TYPES
     return default
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _optional(value: object, cap: int) -> str | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    cleaned = clean_line(value, max_len=cap)
-    return cleaned or None
-
-
-def _link(value: object, base: str) -> str | None:
-    """The entry link as given; a relative one is resolved against the feed URL."""
-    link = _optional(value, _URL_CAP)
-    if link is None or not base or _SCHEME_RE.match(link):
-        return link
-    try:
-        joined = urljoin(base, link)
-    except ValueError:
-        return link
-    return clean_line(joined, max_len=_URL_CAP) or link
 
 
 def _feedparser_details(entry: Mapping[str, Any], base: str) -> _Details:
@@ -262,190 +184,7 @@ def _entries_from_feedparser(
     return raw
 
 
-def _parse_iso(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return _to_utc(datetime.fromisoformat(value.strip()))
-    except ValueError:
-        return None
-
-
-def _json_author(item: Mapping[str, Any]) -> str | None:
-    authors = item.get("authors")
-    candidates = authors if isinstance(authors, list) else [item.get("author")]
-    names = [a.get("name") for a in candidates if isinstance(a, Mapping)]
-    text = ", ".join(n for n in names if isinstance(n, str) and n.strip())
-    return _optional(text, _AUTHOR_CAP)
-
-
-def _json_details(item: Mapping[str, Any], base: str, feed_author: str | None) -> _Details:
-    html_body = _text(item.get("content_html"))
-    return _Details(
-        link=_link(item.get("url"), base) or _link(item.get("external_url"), base),
-        title=_text(item.get("title")),
-        title_html=False,
-        summary=_text(item.get("summary")),
-        summary_html=False,
-        body=html_body or _text(item.get("content_text")),
-        body_html=bool(html_body),
-        author=_json_author(item) or feed_author,
-    )
-
-
-def _entries_from_json(
-    items: Sequence[Any], base: str, feed_author: str | None, now: datetime, tally: _Tally
-) -> list[_RawEntry]:
-    raw: list[_RawEntry] = []
-    for item in items:
-        if not isinstance(item, Mapping):
-            tally.empty += 1
-            continue
-        stamp = item.get("date_published") or item.get("date_modified")
-        published, estimated = _check_date(_parse_iso(stamp), bool(stamp), now, tally)
-        raw.append(
-            _RawEntry(
-                guid=_optional(item.get("id"), _GUID_CAP),
-                published=published,
-                estimated=estimated,
-                details=functools.partial(_json_details, item, base, feed_author),
-            )
-        )
-    return raw
-
-
-def _select(raw: list[_RawEntry], max_items: int, tally: _Tally) -> tuple[list[_RawEntry], int]:
-    """Drop duplicate guids (first wins), then keep the newest ``max_items``.
-
-    Undated entries rank after dated ones, in document order; the kept
-    entries stay in document order. Returns them and how many were cut.
-    """
-    seen: set[str] = set()
-    unique: list[_RawEntry] = []
-    for entry in raw:
-        if entry.guid is not None:
-            if entry.guid in seen:
-                tally.duplicates += 1
-                continue
-            seen.add(entry.guid)
-        unique.append(entry)
-    if len(unique) <= max_items:
-        return unique, 0
-
-    def rank(index: int) -> tuple[bool, float, int]:
-        published = unique[index].published
-        return (published is None, -published.timestamp() if published else 0.0, index)
-
-    keep = sorted(sorted(range(len(unique)), key=rank)[: max(0, max_items)])
-    return [unique[k] for k in keep], len(unique) - len(keep)
-
-
-def _render(value: str, is_html: bool, cap: int) -> str:
-    if not value:
-        return ""
-    if is_html:
-        return html_to_text(value, max_len=cap)
-    return clean_text(value, max_len=cap)
-
-
-def _story(entry: _RawEntry, title_cap: int, body_cap: int) -> ParsedStory | None:
-    info = entry.details()
-    if info.title_html:
-        title = clean_line(html_to_text(info.title, max_len=title_cap), max_len=title_cap)
-    else:
-        title = clean_line(info.title, max_len=title_cap)
-    summary = _render(info.summary, info.summary_html, body_cap)
-    body = _render(info.body, info.body_html, body_cap)
-    if body == summary:
-        body = ""
-    if not title:
-        title = clean_line(summary or body, max_len=min(title_cap, _DERIVED_TITLE_CAP))
-    if not (title or info.link or entry.guid):
-        return None
-    return ParsedStory(
-        title=title,
-        summary=summary,
-        body=body,
-        url=info.link,
-        guid=entry.guid,
-        author=info.author,
-        published=entry.published,
-        published_estimated=entry.estimated,
-    )
-
-
-def _build(
-    title: str | None,
-    raw: list[_RawEntry],
-    warnings: list[str],
-    *,
-    max_items: int,
-    title_cap: int,
-    body_cap: int,
-    tally: _Tally,
-    trimmed: int = 0,
-) -> ParsedFeed:
-    kept, cut = _select(raw, max_items, tally)
-    cut += trimmed  # items app.feedtrim cut before parsing
-    stories: list[ParsedStory] = []
-    for entry in kept:
-        story = _story(entry, title_cap, body_cap)
-        if story is None:
-            tally.empty += 1
-        else:
-            stories.append(story)
-    if cut:
-        warnings.append(f"kept the newest {len(kept)} of {len(kept) + cut} entries")
-    if tally.duplicates:
-        warnings.append(f"{tally.duplicates} entries with a duplicate guid dropped")
-    if tally.empty:
-        warnings.append(f"{tally.empty} empty entries skipped")
-    if tally.bad_dates:
-        warnings.append(f"{tally.bad_dates} entries with a missing or unusable date")
-    if tally.future_dates:
-        warnings.append(f"{tally.future_dates} entries dated in the future (clamped)")
-    return ParsedFeed(
-        title=title or None,
-        stories=tuple(stories),
-        warnings=tuple(dict.fromkeys(clean_line(w, max_len=300) for w in warnings)),
-    )
-
-
-# --------------------------------------------------------------------------- formats
-
-
-def _looks_like_json(body: bytes) -> bool:
-    head = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{")
-
-
-def _parse_json(
-    body: bytes, *, url: str, now: datetime, max_items: int, title_cap: int, body_cap: int
-) -> ParsedFeed:
-    try:
-        doc = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        return ParsedFeed(None, (), (clean_line(f"not a feed (invalid JSON: {exc})"),))
-    version = doc.get("version") if isinstance(doc, dict) else None
-    if not isinstance(version, str) or not version.startswith(_JSON_FEED_PREFIX):
-        return ParsedFeed(None, (), ("not a feed (JSON, but not JSON Feed)",))
-    warnings: list[str] = []
-    items = doc.get("items")
-    if not isinstance(items, list):
-        warnings.append("JSON Feed without an items list")
-        items = []
-    tally = _Tally()
-    raw = _entries_from_json(items, url, _json_author(doc), now, tally)
-    title = clean_line(_text(doc.get("title")), max_len=title_cap)
-    return _build(
-        title,
-        raw,
-        warnings,
-        max_items=max_items,
-        title_cap=title_cap,
-        body_cap=body_cap,
-        tally=tally,
-    )
+# --------------------------------------------------------------------------- dispatch
 
 
 def _bozo_warning(exc: object) -> str | None:
