@@ -21,26 +21,36 @@ What httpx does not do for us, and why it is done here:
 No function here raises for a network or HTTP problem; every failure comes
 back as a :class:`FetchResult` with ``outcome="error"``, a one-line cleaned
 message and a short ``error_kind`` slug.
+
+The pieces live in small modules, all re-exported here: the dataclasses in
+:mod:`app.fetch_types`, body reading and sniffing in :mod:`app.fetch_body`,
+failure classification, Retry-After and backoff in :mod:`app.fetch_errors`.
+This module keeps the client factory, the URL rules and the fetch loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import errno
 import hashlib
-import socket
-import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Literal
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from app.decode import ContentDecoder, DecodingFailed
+from app.fetch_body import _read_body, sniff_not_a_feed
+from app.fetch_errors import (
+    _REDIRECTS,
+    RETRY_AFTER_CAP,
+    _classify,
+    _Failure,
+    _status_failure,
+    next_attempt,
+    parse_retry_after,
+)
+from app.fetch_types import DEFAULT_LIMITS, FeedState, FetchLimits, FetchResult, Outcome
 from app.text import clean_line
 
 __all__ = [
@@ -57,105 +67,17 @@ __all__ = [
     "sniff_not_a_feed",
 ]
 
-Outcome = Literal["ok", "not_modified", "error"]
-
-#: Longest wait a server may impose with Retry-After.
-RETRY_AFTER_CAP = timedelta(days=7)
 _ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
 # Only encodings we decode ourselves, in bounded steps (app.decode).
 _ACCEPT_ENCODING = "gzip, deflate"
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_SNIFF_BYTES = 64 * 1024
 # httpx parses a 3xx's Location inside send() even with follow_redirects=False,
 # and raises on some (``javascript:alert(1)``); the client's response hook moves
 # the header here first, so redirects are judged by our rules alone.
 _LOCATION = "x-frontline-location"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
-    """Per-feed limits. The defaults are the documented ones."""
-
-    #: Cap on the decoded body, in bytes.
-    max_body_bytes: int = 10 * 1024 * 1024
-    #: Total time for one feed, redirects and body included, in seconds.
-    feed_deadline: float = 30.0
-    #: Time to open a connection (httpx inactivity timeout).
-    connect_timeout: float = 10.0
-    #: Longest silence while reading (httpx inactivity timeout).
-    read_timeout: float = 20.0
-    #: Redirect hops followed before giving up.
-    max_redirects: int = 5
-    user_agent: str = "frontline/0.1 (+terminal news desk)"
-
-
-DEFAULT_LIMITS = FetchLimits()
-
-
-@dataclass(frozen=True, slots=True)
-class FeedState:
-    """What the store remembers about a feed's last good fetch."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    #: sha256 hex digest of the last body that was parsed.
-    body_hash: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """The outcome of fetching one feed.
-
-    ``body`` is set only when ``outcome == "ok"``. On ``not_modified`` the
-    validators to store are in ``etag``/``last_modified``/``body_hash``. On
-    ``error``, ``error`` is one cleaned line for people and ``error_kind`` a
-    slug for code: refused, dns, timeout, deadline, too_large, http_404,
-    http_4xx, http_5xx, gone, rate_limited, redirect_loop, bad_redirect,
-    bad_url, not_a_feed, empty, tls, network, protocol, internal.
-    """
-
-    url: str
-    outcome: Outcome
-    http_status: int | None = None
-    body: bytes | None = None
-    #: Response headers of the last response, lower-case names.
-    headers: dict[str, str] = field(default_factory=dict)
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
-    #: The URL the body (or error) finally came from.
-    final_url: str | None = None
-    #: Where the leading run of 301/308 redirects points (the feed has moved).
-    permanent_redirect: str | None = None
-    #: Do not try again before this time (from Retry-After), capped.
-    retry_after: datetime | None = None
-    #: HTTP 410: the feed is gone for good.
-    gone: bool = False
-    error: str | None = None
-    error_kind: str | None = None
-    elapsed: float = 0.0
-
-
-class _Failure(Exception):
-    """Internal: a classified failure, turned into a FetchResult at the top."""
-
-    def __init__(
-        self,
-        kind: str,
-        message: str,
-        *,
-        retry_after: datetime | None = None,
-        gone: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.retry_after = retry_after
-        self.gone = gone
 
 
 @dataclass(slots=True)
@@ -218,207 +140,6 @@ def make_client(
         headers={"User-Agent": limits.user_agent},
         event_hooks={"response": [_shelter_location]},
     )
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-def next_attempt(
-    error_count: int,
-    now: datetime,
-    *,
-    retry_after: datetime | None = None,
-    base: float = 60,
-    cap: float = 6 * 3600,
-) -> datetime:
-    """When to try a failing feed again: exponential backoff with a cap.
-
-    The delay is ``base * 2 ** (error_count - 1)`` seconds, at most ``cap``;
-    no errors means "now". A server's ``retry_after`` wins when it is later,
-    itself capped at seven days from ``now``.
-
-    Args:
-        error_count: Consecutive failures so far (including this one).
-        now: The current time.
-        retry_after: The time the server asked us to wait until, if any.
-        base: Delay after the first failure, in seconds.
-        cap: Longest backoff delay, in seconds.
-
-    Returns:
-        The earliest time for the next attempt.
-    """
-    delay = 0.0 if error_count <= 0 else min(cap, base * 2.0 ** min(error_count - 1, 64))
-    when = now + timedelta(seconds=max(0.0, delay))
-    if retry_after is not None:
-        retry_after = min(retry_after, now + RETRY_AFTER_CAP)
-        when = max(when, retry_after)
-    return when
-
-
-def parse_retry_after(
-    value: str | None, now: datetime, *, cap: timedelta = RETRY_AFTER_CAP
-) -> datetime | None:
-    """Read a ``Retry-After`` header: delta-seconds or an HTTP date.
-
-    Args:
-        value: The header value, if any.
-        now: The current time (timezone-aware).
-        cap: Longest wait honoured; later times are cut to ``now + cap``.
-
-    Returns:
-        The time to wait until, or None for a missing, past or garbled value.
-    """
-    if not value:
-        return None
-    text = value.strip()
-    if text.isascii() and text.isdigit():
-        seconds = min(int(text), int(cap.total_seconds()))
-        return now + timedelta(seconds=seconds) if seconds > 0 else None
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    if when <= now:
-        return None
-    return min(when, now + cap)
-
-
-def _looks_binary(head: bytes) -> bool:
-    # Ratios, not "any NUL": a feed with one stray NUL in a title is still a
-    # feed (the text is cleaned at ingest); images and archives are dense in both.
-    sample = head[:1024]
-    if sample.count(0) > len(sample) // 100:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(sample) // 20
-
-
-def _decode_head(body: bytes) -> str | None:
-    """The start of ``body`` as text when it is UTF-16/32 (by BOM or pattern)."""
-    for marker, codec in (
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-        (b"<\x00\x00\x00", "utf-32-le"),
-        (b"\x00\x00\x00<", "utf-32-be"),
-        (b"<\x00", "utf-16-le"),
-        (b"\x00<", "utf-16-be"),
-    ):
-        if body.startswith(marker):
-            return body[:_SNIFF_BYTES].decode(codec, errors="replace").lstrip("\ufeff")
-    return None
-
-
-def sniff_not_a_feed(body: bytes, content_type: str | None = None) -> str | None:
-    """Say why a 200 response is not a feed, or None when it may be one.
-
-    Cheap and lenient: it looks at the first 64 KiB only and lets anything
-    with an ``<rss``, ``<feed`` or ``<rdf`` root (even one served as
-    ``text/html``) through to the parser. It catches the common impostors: an
-    empty body, an HTML page (login walls, error pages), JSON that is not a
-    JSON Feed, binary data, and plain text.
-
-    Args:
-        body: The decoded response body.
-        content_type: The ``Content-Type`` header, if any.
-
-    Returns:
-        ``"empty response"``, ``"not a feed (text/html)"``,
-        ``"not a feed (JSON)"``, ``"not a feed (binary data)"``,
-        ``"not a feed (plain text)"``, or None.
-    """
-    wide = _decode_head(body)
-    if wide is None:
-        raw = body[:_SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
-            return "empty response"
-        if _looks_binary(raw):
-            return "not a feed (binary data)"
-        head = raw.decode("latin-1")
-    else:
-        head = wide
-        if not head.strip():
-            return "empty response"
-    head = head.lstrip().lower()
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if head.startswith(("{", "[")):
-        if b"jsonfeed.org/version/" in body and head.startswith("{"):
-            return None
-        return "not a feed (JSON)"
-    feed_at = min(
-        (i for i in (head.find("<rss"), head.find("<feed"), head.find("<rdf")) if i >= 0),
-        default=-1,
-    )
-    html_at = min(
-        (
-            i
-            for i in (head.find("<html"), head.find("<!doctype html"), head.find("<body"))
-            if i >= 0
-        ),
-        default=-1,
-    )
-    if feed_at >= 0 and (html_at < 0 or feed_at < html_at):
-        return None
-    if html_at >= 0 or mime in ("text/html", "application/xhtml+xml"):
-        return "not a feed (text/html)"
-    if head.startswith("<"):
-        return None  # some other XML: the parser will say what it makes of it
-    return "not a feed (plain text)"
-
-
-# --------------------------------------------------------------------------- body
-
-
-def _size(n: int) -> str:
-    if n % (1024 * 1024) == 0:
-        return f"{n // (1024 * 1024)} MiB"
-    if n % 1024 == 0:
-        return f"{n // 1024} KiB"
-    return f"{n} bytes"
-
-
-async def _read_body(response: httpx.Response, cap: int) -> bytes:
-    declared = response.headers.get("content-length", "").strip()
-    if declared.isascii() and declared.isdigit() and int(declared) > cap:
-        raise _Failure(
-            "too_large", f"body larger than {_size(cap)} (Content-Length {int(declared)})"
-        )
-    try:
-        # Already read, and decoded, by httpx: a response built in memory, as
-        # MockTransport handlers often do with content=... .
-        ready: bytes | None = response.content
-    except httpx.ResponseNotRead:
-        ready = None
-    if ready is not None:
-        if len(ready) > cap:
-            raise _Failure("too_large", f"body larger than {_size(cap)}")
-        return ready
-    try:
-        decoder = ContentDecoder(response.headers.get("content-encoding"))
-    except DecodingFailed as exc:
-        raise _Failure("protocol", str(exc)) from None
-    chunks: list[bytes] = []
-    total = 0
-
-    def take(piece: bytes) -> None:
-        nonlocal total
-        total += len(piece)
-        if total > cap:
-            raise _Failure("too_large", f"body larger than {_size(cap)}")
-        chunks.append(piece)
-
-    try:
-        async for raw in response.aiter_raw():
-            for piece in decoder.feed(raw):
-                take(piece)
-        for piece in decoder.flush():
-            take(piece)
-    except DecodingFailed as exc:
-        raise _Failure("protocol", str(exc)) from None
-    return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- fetching
@@ -496,27 +217,6 @@ def _request_headers(state: FeedState, limits: FetchLimits) -> dict[str, str]:
     return headers
 
 
-def _status_failure(response: httpx.Response, now: datetime) -> _Failure:
-    status = response.status_code
-    label = f"HTTP {status} {httpx.codes.get_reason_phrase(status)}".rstrip()
-    if status == 410:
-        return _Failure("gone", f"{label}: the feed was removed", gone=True)
-    if status in (429, 503):
-        retry = parse_retry_after(response.headers.get("retry-after"), now)
-        kind = "rate_limited" if status == 429 else "http_5xx"
-        suffix = f" (retry after {retry:%Y-%m-%d %H:%M} UTC)" if retry else ""
-        return _Failure(kind, label + suffix, retry_after=retry)
-    if status == 404:
-        return _Failure("http_404", label)
-    if 400 <= status < 500:
-        return _Failure("http_4xx", label)
-    if 500 <= status < 600:
-        return _Failure("http_5xx", label)
-    if status in _REDIRECTS:
-        return _Failure("protocol", f"{label} without a Location header")
-    return _Failure("protocol", f"unexpected {label}")
-
-
 async def _fetch(
     client: httpx.AsyncClient,
     url: str,
@@ -586,68 +286,6 @@ async def _fetch(
             permanent_redirect=progress.permanent,
         )
     raise _Failure("redirect_loop", f"too many redirects (>{limits.max_redirects})")
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and everything it was raised from, groups included (bounded)."""
-    seen: set[int] = set()
-    stack = [exc]
-    while stack and len(seen) < 32:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        if isinstance(item, BaseExceptionGroup):
-            stack.extend(item.exceptions)
-        for nxt in (item.__cause__, item.__context__):
-            if nxt is not None:
-                stack.append(nxt)
-
-
-def _classify_os_error(exc: BaseException, host: str) -> _Failure | None:
-    for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror):
-            return _Failure("dns", f"DNS lookup failed for {host}")
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            detail = cause.verify_message or cause.reason or "verification failed"
-            return _Failure("tls", f"TLS certificate error: {detail}")
-        if isinstance(cause, ssl.SSLError):
-            return _Failure("tls", f"TLS error: {cause.reason or cause}")
-        if isinstance(cause, ConnectionRefusedError):
-            return _Failure("refused", "connection refused")
-        if isinstance(cause, ConnectionResetError):
-            return _Failure("network", "connection reset by the server")
-        if isinstance(cause, OSError) and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-            return _Failure("network", f"network unreachable ({host})")
-    return None
-
-
-def _classify(exc: BaseException, host: str, limits: FetchLimits) -> _Failure:
-    if isinstance(exc, _Failure):
-        return exc
-    if isinstance(exc, TimeoutError):
-        return _Failure("deadline", f"timed out after {limits.feed_deadline:g} s (total deadline)")
-    if isinstance(exc, httpx.ConnectTimeout):
-        return _Failure("timeout", f"connect timed out after {limits.connect_timeout:g} s")
-    if isinstance(exc, httpx.ReadTimeout):
-        return _Failure("timeout", f"read timed out after {limits.read_timeout:g} s without data")
-    if isinstance(exc, httpx.TimeoutException):
-        return _Failure("timeout", f"timed out ({type(exc).__name__})")
-    classified = _classify_os_error(exc, host)
-    if classified is not None:
-        return classified
-    if isinstance(exc, httpx.ConnectError):
-        return _Failure("network", f"cannot connect to {host}: {exc}")
-    if isinstance(exc, httpx.ProtocolError | httpx.DecodingError):
-        return _Failure("protocol", f"protocol error: {exc}")
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return _Failure("bad_url", f"bad URL: {exc}")
-    if isinstance(exc, httpx.TransportError | OSError):
-        return _Failure("network", f"network error: {exc or type(exc).__name__}")
-    if isinstance(exc, httpx.HTTPError):
-        return _Failure("protocol", f"HTTP error: {exc}")
-    return _Failure("internal", f"internal error: {type(exc).__name__}: {exc}")
 
 
 def _host(url: str) -> str:
