@@ -65,7 +65,6 @@ class Entry:
     fuzzy_ok: bool
     title_c: str
     title_n: int
-    text_c: str
     text_n: int
     has_lead: bool
     marks: frozenset[str]
@@ -124,7 +123,6 @@ def prepare(doc: Doc, p: ClusterParams) -> Entry:
         fuzzy_ok=fuzzy_ok,
         title_c=" ".join(title_tokens),
         title_n=len(title_tokens),
-        text_c=" ".join(text_tokens),
         text_n=len(text_tokens),
         has_lead=len(lead.strip()) >= p.lead_min_chars,
         marks=mk or _NO_MARKS,
@@ -139,7 +137,7 @@ def prepare(doc: Doc, p: ClusterParams) -> Entry:
 
 #: Bump when :func:`prepare` changes what it computes: stored features then
 #: no longer match (see :func:`features_version`).
-_FEATURES_CODE = 1
+_FEATURES_CODE = 2
 _TO_DIGITS = bytes.maketrans(b"\x00\x01\x02\x03", b"0123")
 _FROM_DIGITS = bytes.maketrans(b"0123", b"\x00\x01\x02\x03")
 
@@ -158,7 +156,6 @@ def dump_features(e: Entry) -> list[object]:
         e.fuzzy_ok,
         e.title_c,
         e.title_n,
-        e.text_c,
         e.text_n,
         e.has_lead,
         sorted(e.marks),
@@ -178,10 +175,10 @@ def load_features(story_id: str, source: str, ts: float, data: list[Any]) -> Ent
         ValueError: ``data`` is not what :func:`dump_features` makes.
     """
     try:
-        (fuzzy_ok, title_c, title_n, text_c, text_n, has_lead, mk, tokens, codes) = data[:9]
-        quotes, guid, link, title_key = data[9:13]
+        (fuzzy_ok, title_c, title_n, text_n, has_lead, mk, tokens, codes) = data[:8]
+        quotes, guid, link, title_key = data[8:12]
         codes_b = str(codes).encode("ascii").translate(_FROM_DIGITS)
-        if len(codes_b) != len(tokens) or len(data) != 13:
+        if len(codes_b) != len(tokens) or len(data) != 12:
             raise ValueError("features do not match their words")
         return Entry(
             id=story_id,
@@ -191,7 +188,6 @@ def load_features(story_id: str, source: str, ts: float, data: list[Any]) -> Ent
             fuzzy_ok=bool(fuzzy_ok),
             title_c=str(title_c),
             title_n=int(title_n),
-            text_c=str(text_c),
             text_n=int(text_n),
             has_lead=bool(has_lead),
             marks=frozenset(mk) or _NO_MARKS,
@@ -237,7 +233,8 @@ def fuzzy_match(
         )
     ):
         bar = p.lead_threshold - offset
-        s = fuzz.token_set_ratio(a.text_c, b.text_c, score_cutoff=bar)
+        # token_set_ratio compares word sets: the distinct words are enough.
+        s = fuzz.token_set_ratio(" ".join(a.tokens), " ".join(b.tokens), score_cutoff=bar)
         if s >= bar and (found is None or s - p.lead_threshold > found.margin):
             found = Match(s - p.lead_threshold, Signal.LEAD, s)
     if a.quotes and b.quotes:
