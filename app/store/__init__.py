@@ -206,9 +206,15 @@ class Store(StoriesMixin, FeedsMixin, DerivedMixin, UserMixin, ReadsMixin, Store
                     "backup (frontline doctor explains)"
                 )
         if self.readonly:
-            if version < SCHEMA_VERSION:
+            if version < SCHEMA_VERSION and not tables:
                 raise DatabaseError(
                     f"database {shown}: read-only and not yet set up; open it writable once"
+                )
+            if version < SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"database {shown}: read-only and from an older frontline (schema"
+                    f" {version}, this version uses {SCHEMA_VERSION}); open it writable once"
+                    " (frontline refresh) to upgrade it"
                 )
             return
         if not tables:

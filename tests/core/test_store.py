@@ -81,6 +81,27 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store.open(p)
 
 
+def test_older_schema_is_upgraded_when_writable_and_named_when_read_only(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "old.db"
+    with Store.open(p) as s:
+        s.write_stories("https://f.example/", SourceKind.FEED, stories(3), outlet="F", now=NOW)
+    conn = sqlite3.connect(p)
+    # As a schema-3 file looks: no features table, migration 4 not recorded.
+    conn.execute("DROP TABLE story_features")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_story_features'")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match=r"older frontline \(schema 3.*open it writable once"):
+        Store.open(p, readonly=True)
+    with Store.open(p) as s:
+        assert s.story_count() == 3
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert "story_features" in s.db.table_names()
+
+
 def test_corrupt_database_fails_the_check(tmp_path: Path) -> None:
     p = tmp_path / "c.db"
     with Store.open(p) as s:
