@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import islice
 from operator import attrgetter
 
@@ -200,10 +200,16 @@ class Window:
                 break
             budget -= d
             idf = math.log(1.0 + n_window / d) * (NAME_BOOST if e.is_name(i) else 1.0)
-            for m in self._read(self._postings[tok], lo, hi):
+            holders = self._postings[tok]
+            for m in islice(holders, bisect.bisect_left(holders, lo, key=_TS), None):
+                if m.ts > hi:
+                    break
                 weight[m] = weight.get(m, 0.0) + idf
         for q in e.quotes:
-            for m in self._read(self._quote_postings.get(q, []), lo, hi):
+            holders = self._quote_postings.get(q, [])
+            for m in islice(holders, bisect.bisect_left(holders, lo, key=_TS), None):
+                if m.ts > hi:
+                    break
                 weight[m] = weight.get(m, 0.0) + 100.0
         # Ties on weight go to the smaller story id: deterministic whatever the
         # order stories were loaded in.
@@ -214,14 +220,6 @@ class Window:
             pool = list(weight)
         pool.sort(key=lambda m: (-weight[m], m.id))
         return pool[: p.max_candidates]
-
-    @staticmethod
-    def _read(entries: list[Entry], lo: float, hi: float) -> Iterator[Entry]:
-        """The entries of a time-ordered posting list published within [lo, hi]."""
-        for m in islice(entries, bisect.bisect_left(entries, lo, key=_TS), None):
-            if m.ts > hi:
-                return
-            yield m
 
     # -- topic weights -------------------------------------------------------
 
