@@ -21,9 +21,10 @@ from typing import Any
 
 from app.classify import classify, cluster_pane
 from app.cluster import ClusterIndex, Decisions, Doc
-from app.cluster_score import Entry, dump_features, features_version, load_features
+from app.cluster_score import Entry, features_version, load_features
 from app.config import Settings
 from app.models import Classification, ClusterLink
+from app.prep import features_json
 from app.quotes import extract_quotes, group_quotes, quote_key
 from app.store import ClusterRecord, Store, from_db_time
 
@@ -129,30 +130,28 @@ def update_derived(
     for row in store.window_features(since, version):
         sid = row["id"]
         window_ids.append(sid)
-        loaded = None if sid in wanted else _load(row)
+        # Stored features are current when they match the story's text: made
+        # when it was written (the parse workers prep every story, pane
+        # included) or by an earlier update.
+        loaded = _load(row)
         if loaded is None:
             need_text.append(sid)
             continue
         entry, quotes, published = loaded
         quote_items.extend((sid, q, published, row["outlet"]) for q in quotes)
-        link = existing_links.get(sid)
-        if link is not None:
-            index.add_existing(entry, link)
-    # Stories new, changed or without stored features: from their text.
+        _index(index, entry, existing_links.get(sid), fresh)
+    # Stories without current features (seed files, old rows): from their text.
     for start in range(0, len(need_text), _BATCH):
         features: list[tuple[str, str, str]] = []
         for row in store.raw_stories(need_text[start : start + _BATCH]):
             doc, quotes = _doc_and_quotes(row)
             quote_items.extend((doc.id, q, doc.published, row["outlet"]) for q in quotes)
             entry = index.prepare(doc)
-            features.append((doc.id, version, json.dumps([dump_features(entry), quotes])))
-            if doc.id in wanted:
-                panes.append(_classify_row(row, settings))
+            features.append((doc.id, version, features_json(entry, quotes)))
             link = existing_links.get(doc.id)
-            if link is not None:
-                index.add_existing(entry, link)
-            elif doc.id in wanted:
-                fresh.append(entry)
+            if doc.id in wanted or link is None:
+                panes.append(_classify_row(row, settings))
+            _index(index, entry, link, fresh)
         store.set_features(features, prune_before=since)
     if panes:
         store.set_panes(panes)
@@ -173,6 +172,18 @@ def update_derived(
     _store_quotes(store, quote_items, window_ids)
     write_clusters(store, settings, touched)
     return touched
+
+
+def _index(index: ClusterIndex, entry: Entry, link: ClusterLink | None, fresh: list[Entry]) -> None:
+    """Load a clustered story into the index; keep an unclustered one to assign.
+
+    Unclustered: new in this run, or written by a run that stopped before its
+    derive step (it is placed now, so an interrupted refresh loses nothing).
+    """
+    if link is not None:
+        index.add_existing(entry, link)
+    else:
+        fresh.append(entry)
 
 
 def _load(row: Mapping[str, Any]) -> tuple[Entry, list[str], datetime] | None:

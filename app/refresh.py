@@ -40,6 +40,7 @@ from app.fetch import FeedState, FetchLimits, FetchResult, fetch_feed, make_clie
 from app.lock import refresh_lock
 from app.models import ParsedFeed, RefreshReport, SourceKind, SourceResult, SourceStatus
 from app.parse import parse_feed
+from app.prep import PrepSpec, StoryPrep, parse_and_prep
 from app.seeds import decode_bytes, read_source_file, segment_page
 from app.store import FeedRecord, Store, to_db_time
 from app.text import clean_line
@@ -126,6 +127,8 @@ class _Run:
     pool: concurrent.futures.Executor | None = None
     #: A one-process pool for big bodies when ``pool`` is threads (made on demand).
     procs: concurrent.futures.ProcessPoolExecutor | None = None
+    #: Pane rules and clustering parameters for the parse workers (made on demand).
+    spec: PrepSpec | None = None
 
 
 async def _ingest_file(run: _Run, path: Path) -> SourceResult:
@@ -190,15 +193,19 @@ def _limits(settings: Settings) -> FetchLimits:
     )
 
 
-async def _parse_body(run: _Run, result: FetchResult) -> ParsedFeed:
+async def _parse_body(run: _Run, result: FetchResult) -> tuple[ParsedFeed, tuple[StoryPrep, ...]]:
+    """Parse a body and prep its stories (pane, quotes, clustering features) off the loop."""
     body = result.body or b""
+    if run.spec is None:
+        run.spec = PrepSpec.of(run.settings.panes, run.settings.clustering)
     func = functools.partial(
-        parse_feed,
+        parse_and_prep,
         body,
         url=result.final_url or result.url,
         headers=result.headers,
         now=run.now,
         max_items=run.settings.refresh.max_new_items * 4,
+        spec=run.spec,
     )
     executor = run.pool
     if len(body) >= PROCESS_PARSE_MIN_BYTES and not isinstance(
@@ -292,7 +299,7 @@ async def _feed(
             elapsed=time.monotonic() - started,
         )
     try:
-        parsed = await _parse_body(run, result)
+        parsed, preps = await _parse_body(run, result)
     except Exception as exc:  # a parser crash on one body must not stop the run
         msg = clean_line(f"parse failed: {type(exc).__name__}: {exc}", max_len=300)
         return _feed_failed(run, feed, msg, "parse", started)
@@ -307,6 +314,7 @@ async def _feed(
         outlet=feed.name,
         now=run.now,
         max_new=max_new,
+        preps=preps,
         feed_result={
             "ok": True,
             "etag": result.etag,

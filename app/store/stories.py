@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -89,6 +90,37 @@ def _content_values(
     )
 
 
+class StoryPrepLike(Protocol):
+    """What :meth:`StoriesMixin.write_stories` stores of an :class:`app.prep.StoryPrep`."""
+
+    @property
+    def pane(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def terms(self) -> tuple[str, ...]: ...
+    @property
+    def features(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+
+
+def _store_preps(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, StoryPrepLike]]) -> None:
+    """Panes and clustering features of just-written stories (same transaction)."""
+    conn.executemany(
+        "INSERT INTO story_pane(story_id, pane, score, terms) VALUES(?, ?, ?, ?) "
+        "ON CONFLICT(story_id) DO UPDATE SET pane = excluded.pane, "
+        "score = excluded.score, terms = excluded.terms",
+        [(sid, p.pane, p.score, json.dumps(list(p.terms))) for sid, _, p in rows],
+    )
+    conn.executemany(
+        "INSERT INTO story_features(story_id, version, content_hash, data) VALUES(?, ?, ?, ?)"
+        " ON CONFLICT(story_id) DO UPDATE SET version = excluded.version,"
+        " content_hash = excluded.content_hash, data = excluded.data",
+        [(sid, p.version, chash, p.features) for sid, chash, p in rows],
+    )
+
+
 def _insert_stories(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert new story rows with ONE statement, through a temp staging table.
 
@@ -123,6 +155,7 @@ class StoriesMixin(FeedsMixin):
         max_new: int | None = None,
         file_info: Mapping[str, Any] | None = None,
         feed_result: Mapping[str, Any] | None = None,
+        preps: Sequence[StoryPrepLike] | None = None,
     ) -> WriteResult:
         """Upsert one source's stories in one transaction.
 
@@ -142,13 +175,19 @@ class StoriesMixin(FeedsMixin):
             file_info: For files: content_hash, size, mtime to record.
             feed_result: Keyword arguments for :meth:`record_feed_result`, written
                 in the same transaction.
+            preps: One per story (same order): its pane and clustering features
+                computed from its text (:class:`app.prep.StoryPrep`); stored for
+                the new and changed stories, tied to their content hash.
         """
         t_now = to_db_time(now)
         assert t_now is not None
         counts: dict[str, int] = {}
         prepared: list[tuple[str, ParsedStory]] = []
+        prep_of: dict[str, StoryPrepLike] = {}
         seen_ids: set[str] = set()
-        for s in stories:
+        if preps is not None and len(preps) != len(stories):
+            raise ValueError(f"{len(preps)} preps for {len(stories)} stories")
+        for i, s in enumerate(stories):
             key = s.title.casefold()
             idx = counts.get(key, 0)
             counts[key] = idx + 1
@@ -157,6 +196,8 @@ class StoriesMixin(FeedsMixin):
                 continue
             seen_ids.add(sid)
             prepared.append((sid, s))
+            if preps is not None:
+                prep_of[sid] = preps[i]
         new: list[str] = []
         updated: list[str] = []
         removed: list[str] = []
@@ -176,6 +217,7 @@ class StoriesMixin(FeedsMixin):
                 prepared = [(sid, s) for sid, s in prepared if sid in existing or sid in keep]
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
+            derived: list[tuple[str, str, StoryPrepLike]] = []
             for sid, s in prepared:
                 story_outlet = s.outlet or outlet
                 chash = _content_hash(s, story_outlet)
@@ -189,10 +231,15 @@ class StoriesMixin(FeedsMixin):
                 else:
                     updates.append((*values, sid))
                     updated.append(sid)
+                prep = prep_of.get(sid)
+                if prep is not None:
+                    derived.append((sid, chash, prep))
             if updates:
                 conn.executemany(_UPDATE_SQL, updates)
             if inserts:
                 _insert_stories(conn, inserts)
+            if derived:
+                _store_preps(conn, derived)
             if replace_all:
                 keep_ids = {sid for sid, _ in prepared}
                 removed = sorted(set(existing) - keep_ids)
