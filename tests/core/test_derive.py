@@ -101,24 +101,15 @@ def _split(feeds: dict[str, list[ParsedStory]], cut: datetime) -> tuple[dict, di
 
 
 def test_second_update_reads_stored_features_not_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, prepared_ids: list[str]
 ) -> None:
-    import app.cluster as cluster_mod
-
     settings = _settings(tmp_path)
     now = START + timedelta(days=9)
     # Two rounds 50 h apart plus a third 1 h after the second: the third update
     # has the second round (and part of the first) in its window.
     feeds = _stories(random.Random(5))
     early, late = _split(feeds, START + timedelta(hours=100))
-    prepared: list[str] = []
-    real = cluster_mod.prepare
-
-    def counting(doc, params):  # type: ignore[no-untyped-def]
-        prepared.append(doc.id)
-        return real(doc, params)
-
-    monkeypatch.setattr(cluster_mod, "prepare", counting)
+    prepared = prepared_ids
     with Store.open(tmp_path / "d.db") as store:
         first = _write(store, early, now)
         derive.update_derived(store, settings, first, now=now)

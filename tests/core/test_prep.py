@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-import app.cluster as cluster_mod
 from app import derive
 from app.classify import classify
 from app.cluster_score import features_version, prepare
@@ -83,7 +82,7 @@ def test_worker_prep_equals_what_derive_computes_from_the_stored_row(tmp_path: P
 
 
 def test_stories_written_with_preps_are_not_tokenised_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, prepared_ids: list[str]
 ) -> None:
     settings = _settings(tmp_path)
     spec = PrepSpec.of(settings.panes, settings.clustering)
@@ -96,14 +95,7 @@ def test_stories_written_with_preps_are_not_tokenised_again(
         spec=spec,
     )
     assert len(preps) == len(parsed.stories) > 20
-    prepared: list[str] = []
-    real = cluster_mod.prepare
-
-    def counting(doc, params):  # type: ignore[no-untyped-def]
-        prepared.append(doc.id)
-        return real(doc, params)
-
-    monkeypatch.setattr(cluster_mod, "prepare", counting)
+    prepared = prepared_ids
     with Store.open(settings.database) as store:
         res = store.write_stories(
             "https://bbc.example/rss",
