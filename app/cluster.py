@@ -15,7 +15,12 @@ How a story finds its cluster (:class:`ClusterIndex`):
    titles under ``min_chars``; strings cut to ``max_chars`` before scoring;
    ``token_set_ratio`` only when both sides have enough content words (it scores
    100 when one side's words are a subset of the other's); titles carrying
-   different numbers or weekdays ("day 468" / "day 469") never fuzzy-match.
+   different numbers or weekdays ("day 468" / "day 469") never fuzzy-match;
+   the lead signal needs 30% of the shorter side's words shared. Candidates
+   are scored best-blocked first and a match 5 points over its bar ends the
+   scan. Only when none of these places the story, the **topic** signal
+   (``TOPIC``: IDF-weighted cosine of the distinctive words, a tighter time
+   window) is tried on the same candidates.
 3. **No chaining drift**: a story joins a cluster only through a member it
    matches above threshold *and* if it also matches the cluster's anchor (its
    earliest member inside the time window, normally the founder) at a lower bar
@@ -24,6 +29,8 @@ How a story finds its cluster (:class:`ClusterIndex`):
    words (IDF within the time window, stop words and very common words
    skipped, capitalised names weighted up) plus exact quote keys, capped at
    ``max_candidates``, so cost grows about linearly with the number of stories.
+   The window's stories, lookups and frequencies: :mod:`app.cluster_window`;
+   a story's features and the pair signals: :mod:`app.cluster_score`.
 
 User decisions (:class:`Decisions`) are applied on top: a split story founds
 its own cluster and never auto-joins; merges move whole clusters (signal
