@@ -435,7 +435,9 @@ async def refresh_iter(
         if due:
             async for r in _fetch_all(run, due, client, transport):
                 yield r
-    touched = derive.update_derived(store, settings, run.changed, removed=run.removed, now=run.now)
+    # Stories a run killed before this step left unclustered are placed now.
+    changed = [*run.changed, *store.unclustered_ids(exclude=run.changed)]
+    touched = derive.update_derived(store, settings, changed, removed=run.removed, now=run.now)
     del touched
     store.set_meta("last_refresh", to_db_time(run.now) or "")
     store.checkpoint()

@@ -89,6 +89,23 @@ class DerivedMixin(StoreBase):
                 [to_db_time(prune_before)],
             )
 
+    def unclustered_ids(self, *, exclude: Sequence[str] = ()) -> list[str]:
+        """Stories without a cluster link (a run stopped before its derive step), minus some."""
+        skip = set(exclude)
+        conn = self.db.conn
+        stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+        linked = conn.execute("SELECT count(*) FROM story_cluster").fetchone()[0]
+        if stories <= linked:  # the usual case, cheaper than the join
+            return []
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT s.id FROM stories s LEFT JOIN story_cluster sc ON sc.story_id = s.id"
+                " WHERE sc.story_id IS NULL"
+            )
+            if r[0] not in skip
+        ]
+
     def cluster_links(
         self, *, since: datetime | None = None, cluster_ids: Sequence[str] | None = None
     ) -> dict[str, ClusterLink]:

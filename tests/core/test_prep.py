@@ -179,3 +179,24 @@ def test_refresh_stores_preps_for_fetched_feeds(tmp_path: Path) -> None:
         assert len(rows) == report.new
         assert {v for v, _ in rows} == {features_version(settings.clustering)}
         assert all(isinstance(json.loads(d), list) for _, d in rows)
+
+
+def test_a_refresh_with_nothing_new_still_clusters_what_a_killed_run_left(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    story = ParsedStory(
+        title="Ukraine accepts US proposal for a 30-day ceasefire after talks in Jeddah",
+        summary="Officials met for eight hours.",
+        url="https://a.example/1",
+        published=NOW,
+    )
+    with Store.open(settings.database) as store:
+        (orphan,) = store.write_stories(
+            "https://a.example/", SourceKind.FEED, [story], outlet="A", now=NOW
+        ).new
+        assert store.unclustered_ids() == [orphan]
+    report = run_refresh(settings, now=NOW + timedelta(minutes=10))  # no feeds, no seeds
+    assert report.new == 0
+    with Store.open(settings.database) as store:
+        assert store.unclustered_ids() == []
+        assert store.cluster_links()[orphan].cluster_id == orphan
+        assert store.story_panes([orphan])
