@@ -178,7 +178,8 @@ def load_features(story_id: str, source: str, ts: float, data: list[Any]) -> Ent
         (fuzzy_ok, title_c, title_n, text_n, has_lead, mk, tokens, codes) = data[:8]
         quotes, guid, link, title_key = data[8:12]
         codes_b = str(codes).encode("ascii").translate(_FROM_DIGITS)
-        if len(codes_b) != len(tokens) or len(data) != 12:
+        bad_codes = codes_b.translate(None, b"\x00\x01\x02\x03")
+        if len(codes_b) != len(tokens) or len(data) != 12 or bad_codes:
             raise ValueError("features do not match their words")
         return Entry(
             id=story_id,

@@ -91,6 +91,7 @@ def update_derived(
     changed: Sequence[str],
     *,
     removed: Sequence[str] = (),
+    lost: Sequence[str] = (),
     now: datetime,
 ) -> set[str]:
     """Bring panes, clusters and quotes up to date after stories changed.
@@ -108,12 +109,13 @@ def update_derived(
         settings: Gives the pane rules and clustering parameters.
         changed: Ids of new or updated stories.
         removed: Ids of stories that were deleted (their clusters are redone).
+        lost: Ids of clusters that lost stories (rewritten from their members).
         now: The refresh time.
 
     Returns:
         The ids of the clusters that were touched.
     """
-    if not changed and not removed:
+    if not changed and not removed and not lost:
         return set()
     params = settings.clustering
     window = timedelta(hours=params.window_hours)
@@ -140,6 +142,8 @@ def update_derived(
         entry, quotes, published = loaded
         quote_items.extend((sid, q, published, row["outlet"]) for q in quotes)
         _index(index, entry, existing_links.get(sid), fresh)
+    # Features of stories behind this window are not needed again.
+    store.prune_features(before=since)
     # Stories without current features (seed files, old rows): from their text.
     for start in range(0, len(need_text), _BATCH):
         features: list[tuple[str, str, str]] = []
@@ -152,7 +156,7 @@ def update_derived(
             if doc.id in wanted or link is None:
                 panes.append(_classify_row(row, settings))
             _index(index, entry, link, fresh)
-        store.set_features(features, prune_before=since)
+        store.set_features(features)
     if panes:
         store.set_panes(panes)
     fresh.sort(key=lambda e: e.key)
@@ -168,7 +172,7 @@ def update_derived(
         touched.add(existing_links[sid].cluster_id)
     for lk in store.cluster_links(cluster_ids=list(removed)).values():
         touched.add(lk.cluster_id)
-    touched |= set(removed)
+    touched |= set(removed) | set(lost)
     _store_quotes(store, quote_items, window_ids)
     write_clusters(store, settings, touched)
     return touched
@@ -196,7 +200,7 @@ def _load(row: Mapping[str, Any]) -> tuple[Entry, list[str], datetime] | None:
         if published is None or not isinstance(quotes, list):
             return None
         entry = load_features(row["id"], row["source"], published.timestamp(), data)
-    except (TypeError, ValueError):  # json.JSONDecodeError too: recompute from the text
+    except (TypeError, ValueError, RecursionError):  # JSONDecodeError too: recompute
         return None
     return entry, [str(q) for q in quotes], published
 
@@ -313,6 +317,8 @@ def rebuild(
         store.set_links(index.links(), replace_all=True)
         _regroup_quotes(store, since=None)
     write_clusters(store, settings, store.all_cluster_ids())
+    if not reclassify_only:
+        store.clear_pending(None)  # every story was placed
     return len(store.all_cluster_ids())
 
 

@@ -435,10 +435,11 @@ async def refresh_iter(
         if due:
             async for r in _fetch_all(run, due, client, transport):
                 yield r
-    # Stories a run killed before this step left unclustered are placed now.
-    changed = [*run.changed, *store.unclustered_ids(exclude=run.changed)]
-    touched = derive.update_derived(store, settings, changed, removed=run.removed, now=run.now)
-    del touched
+    # The journal holds this run's new and changed stories and the clusters
+    # that lost stories, plus whatever a run killed before this step left.
+    stories, clusters = store.pending()
+    derive.update_derived(store, settings, stories, removed=run.removed, lost=clusters, now=run.now)
+    store.clear_pending(stories, clusters)
     store.set_meta("last_refresh", to_db_time(run.now) or "")
     store.checkpoint()
 

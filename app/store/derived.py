@@ -70,11 +70,8 @@ class DerivedMixin(StoreBase):
             {"v": version, "since": to_db_time(since)},
         )
 
-    def set_features(self, rows: Iterable[tuple[str, str, str]], *, prune_before: datetime) -> None:
-        """Store (story_id, version, data) features; drop those of stories before a time.
-
-        Each row is tied to the story's current content hash.
-        """
+    def set_features(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Store (story_id, version, data) features, tied to each story's current content hash."""
         with self.write() as db:
             db.conn.executemany(
                 "INSERT INTO story_features(story_id, version, content_hash, data)"
@@ -83,28 +80,38 @@ class DerivedMixin(StoreBase):
                 " content_hash = excluded.content_hash, data = excluded.data",
                 [(version, data, sid) for sid, version, data in rows],
             )
+
+    def prune_features(self, *, before: datetime) -> None:
+        """Drop the stored features of stories published before a time (behind every window)."""
+        with self.write() as db:
             db.execute(
                 "DELETE FROM story_features WHERE story_id IN"
                 " (SELECT id FROM stories WHERE published < ?)",
-                [to_db_time(prune_before)],
+                [to_db_time(before)],
             )
 
-    def unclustered_ids(self, *, exclude: Sequence[str] = ()) -> list[str]:
-        """Stories without a cluster link (a run stopped before its derive step), minus some."""
-        skip = set(exclude)
-        conn = self.db.conn
-        stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-        linked = conn.execute("SELECT count(*) FROM story_cluster").fetchone()[0]
-        if stories <= linked:  # the usual case, cheaper than the join
-            return []
-        return [
-            r[0]
-            for r in conn.execute(
-                "SELECT s.id FROM stories s LEFT JOIN story_cluster sc ON sc.story_id = s.id"
-                " WHERE sc.story_id IS NULL"
+    def pending(self) -> tuple[list[str], list[str]]:
+        """What the derive step still owes: (new or changed story ids, cluster ids to rewrite).
+
+        Written by :meth:`write_stories` in the stories' own transaction, so a
+        refresh killed before its derive step leaves the work to the next one.
+        """
+        stories: list[str] = []
+        clusters: list[str] = []
+        for kind, item in self.db.conn.execute("SELECT kind, id FROM derive_pending ORDER BY id"):
+            (stories if kind == "story" else clusters).append(item)
+        return stories, clusters
+
+    def clear_pending(self, stories: Sequence[str] | None, clusters: Sequence[str] = ()) -> None:
+        """Mark work done (``stories`` None: everything, after a full rebuild)."""
+        with self.write() as db:
+            if stories is None:
+                db.execute("DELETE FROM derive_pending")
+                return
+            db.conn.executemany(
+                "DELETE FROM derive_pending WHERE kind = ? AND id = ?",
+                [("story", i) for i in stories] + [("cluster", i) for i in clusters],
             )
-            if r[0] not in skip
-        ]
 
     def cluster_links(
         self, *, since: datetime | None = None, cluster_ids: Sequence[str] | None = None

@@ -213,4 +213,21 @@ def m004_story_features(db: sqlite_utils.Database) -> None:
     )
 
 
-SCHEMA_VERSION = 4  # number of migrations; bump with each new one
+@migrations()
+def m005_derive_pending(db: sqlite_utils.Database) -> None:
+    # What the derive step still owes, written in the same transaction as the
+    # stories: ('story', id) for a new or changed story, ('cluster', id) for a
+    # cluster that lost a story. A refresh killed between its writes and its
+    # derive step leaves them here and the next refresh does the work.
+    db.executescript(
+        """
+        CREATE TABLE derive_pending (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        """
+    )
+
+
+SCHEMA_VERSION = 5  # number of migrations; bump with each new one

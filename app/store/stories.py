@@ -240,6 +240,10 @@ class StoriesMixin(FeedsMixin):
                 _insert_stories(conn, inserts)
             if derived:
                 _store_preps(conn, derived)
+            conn.executemany(
+                "INSERT OR IGNORE INTO derive_pending(kind, id) VALUES('story', ?)",
+                [(sid,) for sid in (*new, *updated)],
+            )
             if replace_all:
                 keep_ids = {sid for sid, _ in prepared}
                 removed = sorted(set(existing) - keep_ids)
@@ -266,6 +270,13 @@ class StoriesMixin(FeedsMixin):
     @staticmethod
     def _delete_stories(db: sqlite_utils.Database, ids: Sequence[str]) -> None:
         params = [(sid,) for sid in ids]
+        # Their clusters must be rewritten (size, headline, pane) by the derive step.
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO derive_pending(kind, id)"
+            " SELECT 'cluster', cluster_id FROM story_cluster WHERE story_id = ?",
+            params,
+        )
+        db.conn.executemany("DELETE FROM derive_pending WHERE kind = 'story' AND id = ?", params)
         for table in ("stories", "story_cluster", "story_pane", "quote_stories", "story_features"):
             col = "id" if table == "stories" else "story_id"
             db.conn.executemany(f"DELETE FROM {table} WHERE {col} = ?", params)

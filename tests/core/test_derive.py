@@ -157,3 +157,33 @@ def test_unusable_stored_features_are_recomputed(tmp_path: Path, damage: str) ->
         )
         derive.rebuild(store, settings, now=now)
         assert store.cluster_links() == incremental
+
+
+def test_stored_features_format_is_pinned_to_its_version() -> None:
+    """If this fails, what ``prepare`` computes changed: bump ``_FEATURES_CODE``
+    in app/cluster_score.py (stored features are then recomputed) and update
+    the digest here."""
+    import hashlib
+    import json
+
+    from app.cluster_params import ClusterParams, Doc
+    from app.cluster_score import dump_features, features_version, prepare
+
+    doc = Doc(
+        id="x",
+        source="s",
+        title="Grushko: Russia will treat any European peacekeepers in Ukraine as a threat",
+        lead="Russia's deputy foreign minister Alexander Grushko said on Sunday: \"We will"
+        ' consider the deployment of troops under any flag as a direct threat." Talks in'
+        " Jeddah, 30-day ceasefire.",
+        guid="urn:x:12345678",
+        url="https://WWW.Example.com/a/?utm_source=x&id=2#frag",
+        published=datetime(2025, 3, 12, tzinfo=UTC),
+        quotes=("we will consider the deployment of troops under any flag as a direct threat",),
+    )
+    params = ClusterParams()
+    out = json.dumps(dump_features(prepare(doc, params)))
+    assert (features_version(params), hashlib.sha256(out.encode()).hexdigest()[:16]) == (
+        "2:500:20:3:50:60",
+        "03f788d093795ba8",
+    )

@@ -193,10 +193,71 @@ def test_a_refresh_with_nothing_new_still_clusters_what_a_killed_run_left(tmp_pa
         (orphan,) = store.write_stories(
             "https://a.example/", SourceKind.FEED, [story], outlet="A", now=NOW
         ).new
-        assert store.unclustered_ids() == [orphan]
+        # The run is killed here: the journal says what its derive step owed.
+        assert store.pending() == ([orphan], [])
     report = run_refresh(settings, now=NOW + timedelta(minutes=10))  # no feeds, no seeds
     assert report.new == 0
     with Store.open(settings.database) as store:
-        assert store.unclustered_ids() == []
+        assert store.pending() == ([], [])
         assert store.cluster_links()[orphan].cluster_id == orphan
         assert store.story_panes([orphan])
+
+
+def test_a_killed_run_that_removed_stories_has_their_clusters_rewritten(tmp_path: Path) -> None:
+    """Removing a member (seed file edited) shrinks its cluster, even across a killed run."""
+    settings = _settings(tmp_path)
+    source = str(tmp_path / "page.txt")
+    a = ParsedStory(
+        title="Ukraine accepts US proposal for a 30-day ceasefire after talks in Jeddah",
+        summary="Officials met for eight hours.",
+        published=NOW,
+    )
+    b = replace(a, title="Ukraine accepts US proposal for 30-day ceasefire after Jeddah talks")
+    with Store.open(settings.database) as store:
+        first = store.write_stories(
+            source, SourceKind.FILE, [a, b], outlet="F", now=NOW, replace_all=True
+        )
+        derive.update_derived(store, settings, store.pending()[0], now=NOW)
+        store.clear_pending(list(first.new))
+        (cluster,) = {lk.cluster_id for lk in store.cluster_links().values()}
+        assert store.db.execute("SELECT size FROM clusters").fetchall() == [(2,)]
+        gone = store.write_stories(
+            source, SourceKind.FILE, [a], outlet="F", now=NOW, replace_all=True
+        )
+        assert len(gone.removed) == 1
+        assert store.pending() == ([], [cluster])
+    run_refresh(settings, now=NOW + timedelta(minutes=10))  # the next run, nothing new
+    with Store.open(settings.database) as store:
+        assert store.db.execute("SELECT id, size FROM clusters").fetchall() == [(cluster, 1)]
+        assert store.pending() == ([], [])
+
+
+def test_stored_features_stay_bounded_on_feeds_alone(tmp_path: Path) -> None:
+    """Feed stories arrive with features; those behind the window are still dropped."""
+    settings = _settings(tmp_path)
+    spec = PrepSpec.of(settings.panes, settings.clustering)
+    with Store.open(settings.database) as store:
+        for day in range(6):
+            at = NOW + timedelta(days=day)
+            stories = [
+                ParsedStory(
+                    title=f"Day {day}: talks on a ceasefire continue in city number {i}",
+                    summary="Delegations met again.",
+                    url=f"https://a.example/{day}/{i}",
+                    published=at,
+                )
+                for i in range(5)
+            ]
+            preps = [prep_story(s, spec.rules(), spec.params) for s in stories]
+            store.write_stories(
+                "https://a.example/", SourceKind.FEED, stories, outlet="A", now=at, preps=preps
+            )
+            derive.update_derived(store, settings, store.pending()[0], now=at)
+            store.clear_pending(None)
+        kept = store.db.execute(
+            "SELECT min(s.published) FROM story_features f JOIN stories s ON s.id = f.story_id"
+        ).fetchone()[0]
+        total = store.db.execute("SELECT count(*) FROM story_features").fetchone()[0]
+    # Only the last day's window (48 h before its stories) keeps features.
+    assert total <= 15
+    assert kept >= (NOW + timedelta(days=3)).strftime("%Y-%m-%d")
