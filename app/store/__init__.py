@@ -13,7 +13,8 @@ the busy timeout. Transactions are short and never span network I/O.
 Data layout: ``stories`` hold what sources said (with provenance);
 ``story_cluster``, ``story_pane``, ``clusters``, ``quotes``,
 ``quote_stories`` and ``story_features`` (the clusterer's per-story words and
-keys, a cache) are derived and can be rebuilt; ``story_state``,
+keys, a cache) are derived and can be rebuilt; ``derive_pending`` is the
+work the derive step still owes (written with the stories); ``story_state``,
 ``cluster_state``, ``decisions``, ``mutes`` and ``actions`` are the user's and
 survive any rebuild.
 """
