@@ -90,7 +90,6 @@ def update_derived(
     settings: Settings,
     changed: Sequence[str],
     *,
-    removed: Sequence[str] = (),
     lost: Sequence[str] = (),
     now: datetime,
 ) -> set[str]:
@@ -108,14 +107,13 @@ def update_derived(
         store: The open, writable store.
         settings: Gives the pane rules and clustering parameters.
         changed: Ids of new or updated stories.
-        removed: Ids of stories that were deleted (their clusters are redone).
         lost: Ids of clusters that lost stories (rewritten from their members).
         now: The refresh time.
 
     Returns:
         The ids of the clusters that were touched.
     """
-    if not changed and not removed and not lost:
+    if not changed and not lost:
         return set()
     params = settings.clustering
     window = timedelta(hours=params.window_hours)
@@ -170,9 +168,7 @@ def update_derived(
     del index
     for sid in wanted & set(existing_links):
         touched.add(existing_links[sid].cluster_id)
-    for lk in store.cluster_links(cluster_ids=list(removed)).values():
-        touched.add(lk.cluster_id)
-    touched |= set(removed) | set(lost)
+    touched |= set(lost)
     _store_quotes(store, quote_items, window_ids)
     write_clusters(store, settings, touched)
     return touched

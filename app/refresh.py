@@ -24,7 +24,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
@@ -122,8 +122,6 @@ class _Run:
     settings: Settings
     store: Store
     now: datetime
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
     pool: concurrent.futures.Executor | None = None
     #: A one-process pool for big bodies when ``pool`` is threads (made on demand).
     procs: concurrent.futures.ProcessPoolExecutor | None = None
@@ -169,8 +167,6 @@ async def _ingest_file(run: _Run, path: Path) -> SourceResult:
             "mtime": to_db_time(datetime.fromtimestamp(stat.st_mtime, tz=UTC)),
         },
     )
-    run.changed.extend(res.new + res.updated)
-    run.removed.extend(res.removed)
     return SourceResult(
         source=shown,
         kind=SourceKind.FILE,
@@ -328,7 +324,6 @@ async def _feed(
     warnings = parsed.warnings
     if res.dropped:
         warnings = (*warnings, f"{res.dropped} new items over the cap of {max_new} were skipped")
-    run.changed.extend(res.new + res.updated)
     return SourceResult(
         source=feed.url,
         kind=SourceKind.FEED,
@@ -438,7 +433,7 @@ async def refresh_iter(
     # The journal holds this run's new and changed stories and the clusters
     # that lost stories, plus whatever a run killed before this step left.
     stories, clusters = store.pending()
-    derive.update_derived(store, settings, stories, removed=run.removed, lost=clusters, now=run.now)
+    derive.update_derived(store, settings, stories, lost=clusters, now=run.now)
     store.clear_pending(stories, clusters)
     store.set_meta("last_refresh", to_db_time(run.now) or "")
     store.checkpoint()
